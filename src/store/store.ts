@@ -1,0 +1,48 @@
+// The one storage interface the single writer and the readers use; SQLite and PostgreSQL implement it.
+// The journal is the source of truth; the accounts table is a materialised view updated in the same commit.
+
+import type { Account, CommittedBatch, FailedId, StoredEntry } from '../core/ledger/types.ts';
+
+/** A committed journal batch as read back from storage. */
+export interface StoredBatch {
+  readonly seq: number;
+  readonly timestampMs: number;
+  readonly prevHash: string;
+  readonly hash: string;
+  readonly entries: readonly StoredEntry[];
+}
+
+export type ApiKeyRole = 'operator' | 'customer' | 'auditor';
+
+export interface ApiKeyRecord {
+  /** Public key id (the prefix shown in logs). */
+  readonly id: string;
+  /** SHA-256 hex of the full secret key; the secret itself is never stored. */
+  readonly secretHash: string;
+  readonly role: ApiKeyRole;
+  /** Set for customer keys: the only customer whose accounts the key may see and instruct. */
+  readonly customerId: string | null;
+  readonly createdAtMs: number;
+}
+
+export interface LedgerStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Creates or upgrades the schema; safe to call on every start. */
+  migrate(): Promise<void>;
+  /**
+   * Makes one batch durable in a single transaction: journal batch + entries, account upserts and the
+   * failed ids. Either argument may be empty. Resolves only after the commit is durable (fsync).
+   */
+  commit(batch: CommittedBatch | null, failed: readonly FailedId[]): Promise<void>;
+  /** Journal batches with fromSeq <= seq <= toSeq, in order, at most `limit` of them. */
+  readBatches(fromSeq: number, toSeq: number, limit: number): Promise<StoredBatch[]>;
+  /** The highest committed seq, 0 when the journal is empty. */
+  readHeadSeq(): Promise<number>;
+  /** Every failed id ever recorded. */
+  readFailedIds(): Promise<FailedId[]>;
+  /** The materialised accounts as stored (used by verify to compare with a replay). */
+  readAccounts(): Promise<Account[]>;
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKeyBySecretHash(secretHash: string): Promise<ApiKeyRecord | null>;
+  close(): Promise<void>;
+}
