@@ -1,0 +1,94 @@
+// The SQLite schema as numbered migrations, and the append-only triggers guarding the journal.
+// Amounts are u128, wider than SQLite's 64-bit integers, so they are stored as decimal TEXT.
+
+/** One schema step; `version` numbers are dense from 1 and never reused. */
+export interface SqliteMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Trigger names and bodies, kept apart so the test tamper helper can drop and recreate them. */
+export const SQLITE_GUARD_TRIGGERS = {
+  journal_batches_no_update: `CREATE TRIGGER journal_batches_no_update BEFORE UPDATE ON journal_batches
+    BEGIN SELECT RAISE(ABORT, 'journal_batches is append-only: UPDATE refused'); END`,
+  journal_batches_no_delete: `CREATE TRIGGER journal_batches_no_delete BEFORE DELETE ON journal_batches
+    BEGIN SELECT RAISE(ABORT, 'journal_batches is append-only: DELETE refused'); END`,
+  journal_entries_no_update: `CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
+    BEGIN SELECT RAISE(ABORT, 'journal_entries is append-only: UPDATE refused'); END`,
+  journal_entries_no_delete: `CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
+    BEGIN SELECT RAISE(ABORT, 'journal_entries is append-only: DELETE refused'); END`,
+  failed_ids_no_update: `CREATE TRIGGER failed_ids_no_update BEFORE UPDATE ON failed_ids
+    BEGIN SELECT RAISE(ABORT, 'failed_ids is append-only: UPDATE refused'); END`,
+  failed_ids_no_delete: `CREATE TRIGGER failed_ids_no_delete BEFORE DELETE ON failed_ids
+    BEGIN SELECT RAISE(ABORT, 'failed_ids is append-only: DELETE refused'); END`,
+} as const;
+export type SqliteGuardTrigger = keyof typeof SQLITE_GUARD_TRIGGERS;
+
+/** Every migration, in order; `migrate()` applies those above the stored version. */
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'journal, accounts, failed ids, api keys',
+    sql: `
+      CREATE TABLE journal_batches (
+        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+        timestamp_ms INTEGER NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        entry_count INTEGER NOT NULL CHECK (entry_count >= 0)
+      );
+      CREATE TABLE journal_entries (
+        seq INTEGER NOT NULL,
+        idx INTEGER NOT NULL CHECK (idx >= 0),
+        id TEXT NULL,
+        type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (seq, idx)
+      ) WITHOUT ROWID;
+      CREATE INDEX journal_entries_by_id ON journal_entries (id) WHERE id IS NOT NULL;
+      CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        asset TEXT NOT NULL,
+        segregation_class TEXT NOT NULL,
+        owner_type TEXT NOT NULL CHECK (owner_type IN ('customer', 'house')),
+        customer_id TEXT NULL,
+        account_class TEXT NULL,
+        debits_posted TEXT NOT NULL,
+        credits_posted TEXT NOT NULL,
+        debits_pending TEXT NOT NULL,
+        credits_pending TEXT NOT NULL,
+        updated_seq INTEGER NOT NULL,
+        CHECK ((owner_type = 'customer') = (customer_id IS NOT NULL))
+      ) WITHOUT ROWID;
+      CREATE TABLE failed_ids (
+        id TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('operator', 'customer', 'auditor')),
+        customer_id TEXT NULL,
+        created_at_ms INTEGER NOT NULL,
+        CHECK ((role = 'customer') = (customer_id IS NOT NULL))
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'append-only journal and failed ids; batches must extend the hash chain',
+    sql: `
+      ${Object.values(SQLITE_GUARD_TRIGGERS).join(';\n')};
+      -- A batch must follow the head: seq 1 starts the chain, any other seq needs its predecessor, and
+      -- prev_hash must equal that predecessor's hash. A lost or reordered batch is refused, not stored.
+      CREATE TRIGGER journal_batches_extend_chain BEFORE INSERT ON journal_batches
+        WHEN NEW.seq <> 1 AND NOT EXISTS (
+          SELECT 1 FROM journal_batches WHERE seq = NEW.seq - 1 AND hash = NEW.prev_hash
+        )
+        BEGIN SELECT RAISE(ABORT, 'journal_batches: seq must follow the head and prev_hash must equal its hash'); END;
+    `,
+  },
+];

@@ -1,0 +1,311 @@
+// The SQLite implementation of LedgerStore (better-sqlite3): WAL with synchronous=FULL, so every commit is
+// fsync'd before it resolves. The commit path reuses prepared statements and binds positional parameters.
+
+import Database from 'better-sqlite3';
+import { assert } from '../core/assert.ts';
+import type { Account, AccountBalance, CommittedBatch, FailedId } from '../core/ledger/types.ts';
+import {
+  StoreCommitError,
+  StoreError,
+  StoreMigrationError,
+  StoreOpenError,
+  StoreReadError,
+  StoreWriteError,
+} from './errors.ts';
+import { readOpenedAccounts } from './opened-accounts.ts';
+import {
+  type AccountRow,
+  type ApiKeyRow,
+  type BatchRow,
+  type EntryRow,
+  accountFromRow,
+  apiKeyFromRow,
+  assembleBatches,
+} from './rows.ts';
+import { SQLITE_GUARD_TRIGGERS, SQLITE_MIGRATIONS, type SqliteGuardTrigger } from './sqlite-schema.ts';
+import type { ApiKeyRecord, LedgerStore, StoredBatch } from './store.ts';
+import type { TamperForTest } from './tamper-for-test.ts';
+
+/** Page cache per connection, in KiB (negative cache_size means KiB): keeps ~10k hot accounts resident. */
+const CACHE_SIZE_KIB = 65_536;
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+/** The statements prepared once after migration and reused by every call. */
+interface Statements {
+  readonly insertBatch: Statement;
+  readonly insertEntry: Statement;
+  readonly insertAccount: Statement;
+  readonly updateBalance: Statement;
+  readonly insertFailed: Statement;
+  readonly selectBatches: Statement;
+  readonly selectEntries: Statement;
+  readonly selectHeadSeq: Statement;
+  readonly selectFailed: Statement;
+  readonly selectAccounts: Statement;
+  readonly insertApiKey: Statement;
+  readonly selectApiKey: Statement;
+}
+
+/** LedgerStore on a SQLite file (or ':memory:'); one connection, used by the single writer and readers. */
+export class SqliteStore implements LedgerStore, TamperForTest {
+  readonly kind = 'sqlite' as const;
+  readonly #db: Database.Database;
+  #statements: Statements | null = null;
+  readonly #commitTransaction: (batch: CommittedBatch | null, failed: readonly FailedId[]) => void;
+
+  /** Opens (creating if missing) the database at `path`; the parent directory must exist. */
+  constructor(path: string) {
+    try {
+      this.#db = new Database(path);
+      this.#db.pragma('journal_mode = WAL');
+      // FULL: the WAL is fsync'd at every commit, so a resolved commit survives power loss.
+      this.#db.pragma('synchronous = FULL');
+      this.#db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
+      this.#db.pragma('temp_store = MEMORY');
+      this.#db.pragma('busy_timeout = 5000');
+    } catch (error) {
+      throw new StoreOpenError('Could not open the SQLite database.', { cause: error, details: path });
+    }
+    this.#commitTransaction = this.#db.transaction((batch, failed) => this.#writeCommit(batch, failed));
+  }
+
+  /** Opens the database at `path` (a file path or ':memory:'); call `migrate()` before anything else. */
+  static open(path: string): SqliteStore {
+    return new SqliteStore(path);
+  }
+
+  async migrate(): Promise<void> {
+    const db = this.#db;
+    let version = 0;
+    try {
+      db.exec(`CREATE TABLE IF NOT EXISTS migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)`);
+      const row = db.prepare('SELECT max(version) AS version FROM migrations').get() as { version: number | null };
+      version = row.version ?? 0;
+      const record = db.prepare('INSERT INTO migrations (version, name, applied_at_ms) VALUES (?, ?, ?)');
+      for (const migration of SQLITE_MIGRATIONS) {
+        if (migration.version <= version) continue;
+        db.transaction(() => {
+          db.exec(migration.sql);
+          record.run(migration.version, migration.name, Date.now());
+        })();
+        version = migration.version;
+      }
+    } catch (error) {
+      throw new StoreMigrationError('SQLite migration failed.', {
+        cause: error,
+        details: `schema is at version ${version}`,
+      });
+    }
+    this.#statements = this.#prepare();
+  }
+
+  async commit(batch: CommittedBatch | null, failed: readonly FailedId[]): Promise<void> {
+    try {
+      this.#commitTransaction(batch, failed);
+    } catch (error) {
+      throw asStoreError(error, () => new StoreCommitError('SQLite commit failed; nothing was written.', {
+        cause: error,
+        details: batch === null ? 'failed ids only' : `batch seq ${batch.seq}`,
+      }));
+    }
+  }
+
+  async readBatches(fromSeq: number, toSeq: number, limit: number): Promise<StoredBatch[]> {
+    const s = this.#ready();
+    try {
+      const headers = s.selectBatches.all(fromSeq, toSeq, limit) as BatchRow[];
+      const first = headers[0];
+      const last = headers[headers.length - 1];
+      if (first === undefined || last === undefined) return [];
+      const rows = s.selectEntries.all(first.seq, last.seq) as EntryRow[];
+      return assembleBatches(headers, rows);
+    } catch (error) {
+      throw asStoreError(error, () => new StoreReadError('Could not read journal batches.', { cause: error }));
+    }
+  }
+
+  async readHeadSeq(): Promise<number> {
+    const row = this.#read(() => this.#ready().selectHeadSeq.get()) as { seq: number | null };
+    return row.seq ?? 0;
+  }
+
+  async readFailedIds(): Promise<FailedId[]> {
+    return this.#read(() => this.#ready().selectFailed.all()) as FailedId[];
+  }
+
+  async readAccounts(): Promise<Account[]> {
+    const rows = this.#read(() => this.#ready().selectAccounts.all()) as AccountRow[];
+    return rows.map(accountFromRow);
+  }
+
+  async insertApiKey(key: ApiKeyRecord): Promise<void> {
+    const s = this.#ready();
+    try {
+      s.insertApiKey.run(key.id, key.secretHash, key.role, key.customerId, key.createdAtMs);
+    } catch (error) {
+      throw new StoreWriteError('Could not insert the API key.', { cause: error, details: `key id ${key.id}` });
+    }
+  }
+
+  async findApiKeyBySecretHash(secretHash: string): Promise<ApiKeyRecord | null> {
+    const row = this.#read(() => this.#ready().selectApiKey.get(secretHash)) as ApiKeyRow | undefined;
+    return row === undefined ? null : apiKeyFromRow(row);
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  async dangerouslyTamperEntryForTest(seq: number, idx: number, body: string): Promise<void> {
+    this.#tamperPastTrigger('journal_entries_no_update', 'UPDATE journal_entries SET body = ? WHERE seq = ? AND idx = ?', [
+      body,
+      seq,
+      idx,
+    ]);
+  }
+
+  async dangerouslyTamperBatchHashForTest(seq: number, hash: string): Promise<void> {
+    this.#tamperPastTrigger('journal_batches_no_update', 'UPDATE journal_batches SET hash = ? WHERE seq = ?', [
+      hash,
+      seq,
+    ]);
+  }
+
+  async dangerouslyTamperAccountForTest(balance: AccountBalance): Promise<void> {
+    // Accounts carry no guard trigger: the materialised view is rewritten by every commit.
+    const result = this.#db
+      .prepare(
+        `UPDATE accounts SET debits_posted = ?, credits_posted = ?, debits_pending = ?, credits_pending = ?
+         WHERE id = ?`,
+      )
+      .run(
+        balance.debitsPostedMinor.toString(),
+        balance.creditsPostedMinor.toString(),
+        balance.debitsPendingMinor.toString(),
+        balance.creditsPendingMinor.toString(),
+        balance.id,
+      );
+    assert(result.changes === 1, `no account ${balance.id} to tamper`);
+  }
+
+  /** Drops one guard trigger, runs the update and recreates the trigger, all in one transaction. */
+  #tamperPastTrigger(trigger: SqliteGuardTrigger, sql: string, parameters: unknown[]): void {
+    this.#db.transaction(() => {
+      this.#db.exec(`DROP TRIGGER ${trigger}`);
+      const result = this.#db.prepare(sql).run(...parameters);
+      assert(result.changes === 1, 'the row to tamper does not exist');
+      this.#db.exec(SQLITE_GUARD_TRIGGERS[trigger]);
+    })();
+    // Dropping a trigger changes the schema, which invalidates prepared statements: prepare them afresh.
+    this.#statements = this.#prepare();
+  }
+
+  /** The body of the commit transaction; any throw rolls the whole batch back. */
+  #writeCommit(batch: CommittedBatch | null, failed: readonly FailedId[]): void {
+    const s = this.#ready();
+    if (batch !== null) {
+      const seq = batch.seq;
+      const entries = batch.entries;
+      const entryCount = entries.length;
+      s.insertBatch.run(seq, batch.timestampMs, batch.prevHash, batch.hash, entryCount);
+      let opensAccounts = false;
+      for (let idx = 0; idx < entryCount; idx++) {
+        const entry = entries[idx]!;
+        s.insertEntry.run(seq, idx, entry.id, entry.type, entry.body);
+        if (entry.type === 'open_account') opensAccounts = true;
+      }
+      if (opensAccounts) {
+        for (const opened of readOpenedAccounts(entries)) {
+          s.insertAccount.run(
+            opened.id,
+            opened.asset,
+            opened.segregationClass,
+            opened.owner.type,
+            opened.owner.type === 'customer' ? opened.owner.customerId : null,
+            opened.accountClass,
+            seq,
+          );
+        }
+      }
+      const balances = batch.balances;
+      for (let i = 0; i < balances.length; i++) {
+        const balance = balances[i]!;
+        const result = s.updateBalance.run(
+          balance.debitsPostedMinor.toString(),
+          balance.creditsPostedMinor.toString(),
+          balance.debitsPendingMinor.toString(),
+          balance.creditsPendingMinor.toString(),
+          seq,
+          balance.id,
+        );
+        assert(result.changes === 1, `balance for account ${balance.id}, which was never opened`);
+      }
+    }
+    for (const failure of failed) {
+      s.insertFailed.run(failure.id, failure.fingerprint, failure.code, failure.message);
+    }
+  }
+
+  #prepare(): Statements {
+    const db = this.#db;
+    return {
+      insertBatch: db.prepare(
+        'INSERT INTO journal_batches (seq, timestamp_ms, prev_hash, hash, entry_count) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertEntry: db.prepare('INSERT INTO journal_entries (seq, idx, id, type, body) VALUES (?, ?, ?, ?, ?)'),
+      insertAccount: db.prepare(
+        `INSERT INTO accounts (id, asset, segregation_class, owner_type, customer_id, account_class,
+           debits_posted, credits_posted, debits_pending, credits_pending, updated_seq)
+         VALUES (?, ?, ?, ?, ?, ?, '0', '0', '0', '0', ?)`,
+      ),
+      updateBalance: db.prepare(
+        `UPDATE accounts SET debits_posted = ?, credits_posted = ?, debits_pending = ?, credits_pending = ?,
+           updated_seq = ? WHERE id = ?`,
+      ),
+      insertFailed: db.prepare('INSERT INTO failed_ids (id, fingerprint, code, message) VALUES (?, ?, ?, ?)'),
+      selectBatches: db.prepare(
+        `SELECT seq, timestamp_ms, prev_hash, hash, entry_count FROM journal_batches
+         WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      ),
+      selectEntries: db.prepare(
+        'SELECT seq, id, type, body FROM journal_entries WHERE seq >= ? AND seq <= ? ORDER BY seq, idx',
+      ),
+      selectHeadSeq: db.prepare('SELECT max(seq) AS seq FROM journal_batches'),
+      selectFailed: db.prepare('SELECT id, fingerprint, code, message FROM failed_ids ORDER BY id'),
+      selectAccounts: db.prepare(
+        `SELECT id, asset, segregation_class, owner_type, customer_id, account_class,
+           debits_posted, credits_posted, debits_pending, credits_pending FROM accounts ORDER BY id`,
+      ),
+      insertApiKey: db.prepare(
+        'INSERT INTO api_keys (id, secret_hash, role, customer_id, created_at_ms) VALUES (?, ?, ?, ?, ?)',
+      ),
+      selectApiKey: db.prepare(
+        'SELECT id, secret_hash, role, customer_id, created_at_ms FROM api_keys WHERE secret_hash = ?',
+      ),
+    };
+  }
+
+  #ready(): Statements {
+    if (this.#statements === null) {
+      throw new StoreError('The SQLite store is not migrated; call migrate() first.');
+    }
+    return this.#statements;
+  }
+
+  #read<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw asStoreError(error, () => new StoreReadError('SQLite read failed.', { cause: error }));
+    }
+  }
+}
+
+/** Passes StoreErrors and assertion failures through untouched; wraps anything else. */
+function asStoreError(error: unknown, wrap: () => StoreError): Error {
+  if (error instanceof StoreError) return error;
+  if (error instanceof Error && error.name === 'AssertionError') return error;
+  return wrap();
+}
