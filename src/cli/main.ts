@@ -1,0 +1,1 @@
+console.log('stub main', process.argv.slice(2));
