@@ -44,11 +44,13 @@ export async function runRawStoreBaseline(
   options: RawStoreBaselineOptions,
 ): Promise<RawStoreBaselineResult> {
   const { transfers, batchTransfers, accounts } = options;
-  if (!(Number.isInteger(transfers) && transfers > 0)) throw new RangeError('transfers must be a positive integer');
+  if (!(Number.isInteger(transfers) && transfers > 0))
+    throw new RangeError('transfers must be a positive integer');
   if (!(Number.isInteger(batchTransfers) && batchTransfers > 0)) {
     throw new RangeError('batchTransfers must be a positive integer');
   }
-  if (!(Number.isInteger(accounts) && accounts >= 2)) throw new RangeError('accounts must be an integer >= 2');
+  if (!(Number.isInteger(accounts) && accounts >= 2))
+    throw new RangeError('accounts must be an integer >= 2');
   const random = xorshift32(options.seed ?? 1);
 
   const head = await store.readHeadSeq();
@@ -84,11 +86,13 @@ export async function runRawStoreBaseline(
       };
       debits[debit]! += amountMinor;
       credits[credit]! += amountMinor;
-      for (const account of [debit, credit]) {
-        if (touchedStamp[account] !== batches) {
-          touchedStamp[account] = batches;
-          touched.push(account);
-        }
+      if (touchedStamp[debit] !== batches) {
+        touchedStamp[debit] = batches;
+        touched.push(debit);
+      }
+      if (touchedStamp[credit] !== batches) {
+        touchedStamp[credit] = batches;
+        touched.push(credit);
       }
     }
     const balances: AccountBalance[] = touched.map((account) => ({
@@ -116,7 +120,10 @@ export async function runRawStoreBaseline(
   };
 }
 
-/** The registry entries an engine writes before it can post: the asset, the class, customers, accounts. */
+/**
+ * The registry entries an engine writes before it can post: the asset, the class, customers, accounts
+ * (the engine stores registry entries with a null id, as here).
+ */
 function openAccountEntries(prefix: string, accountIds: readonly string[]): StoredEntry[] {
   const entries: StoredEntry[] = [
     { id: null, type: 'register_asset', body: `{"type":"register_asset","code":"${ASSET}","scale":6}` },
@@ -125,12 +132,12 @@ function openAccountEntries(prefix: string, accountIds: readonly string[]): Stor
   accountIds.forEach((accountId, i) => {
     const customerId = `${prefix}cust-${i}`;
     entries.push({
-      id: customerId,
+      id: null,
       type: 'create_customer',
       body: `{"type":"create_customer","id":"${customerId}","name":"Customer ${i}"}`,
     });
     entries.push({
-      id: accountId,
+      id: null,
       type: 'open_account',
       body: `{"type":"open_account","id":"${accountId}","owner":{"type":"customer","customerId":"${customerId}"},"asset":"${ASSET}","segregationClass":"customer_collateral","accountClass":"${ACCOUNT_CLASS}"}`,
     });

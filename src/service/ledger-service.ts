@@ -16,6 +16,8 @@ export interface LedgerServiceOptions {
   readonly clock?: () => number;
   /** Most commands one durable commit may carry. */
   readonly batchCommandsMax?: number;
+  /** How often to look for holds past their expiry and expire them (0 = only when commands arrive). */
+  readonly holdSweepIntervalMs?: number;
   /** Called after every durable commit (metrics, benchmarks). */
   readonly onCommit?: (info: { seq: number; commands: number; applyMs: number; commitMs: number }) => void;
 }
@@ -43,9 +45,11 @@ export class LedgerService {
   private readonly queue: QueuedRequest[] = [];
   private readonly waitingReaders: (() => void)[] = [];
   private writing = false;
-  private committing = false;
+  /** Batches applied in memory whose durable commit has not completed. */
+  private inFlightCount = 0;
   private stopped: WriterStoppedError | null = null;
   private lastTimestampMs = 0;
+  private sweepTimer: NodeJS.Timeout | null = null;
   private readonly clock: () => number;
   private readonly batchCommandsMax: number;
 
@@ -67,6 +71,11 @@ export class LedgerService {
       throw new JournalCorruptError(`journal batch ${mismatch.seq} does not verify: ${mismatch.message}`, { ...mismatch });
     });
     const service = new LedgerService(store, engine, options);
+    const sweepMs = options.holdSweepIntervalMs ?? 0;
+    if (sweepMs > 0) {
+      service.sweepTimer = setInterval(() => void service.expireDueHolds().catch(() => undefined), sweepMs);
+      service.sweepTimer.unref();
+    }
     return service;
   }
 
@@ -87,7 +96,8 @@ export class LedgerService {
   /** Runs `read` against committed state (never against a batch whose commit is still in flight). */
   async read<T>(read: (engine: LedgerEngine) => T): Promise<T> {
     if (this.stopped !== null) throw this.stopped;
-    if (this.committing) await new Promise<void>((resolve) => this.waitingReaders.push(resolve));
+    // Between batches the engine holds exactly the committed state; while a batch is in flight it is ahead.
+    if (this.inFlightCount > 0) await new Promise<void>((resolve) => this.waitingReaders.push(resolve));
     if (this.stopped !== null) throw this.stopped;
     return read(this.engine);
   }
@@ -130,49 +140,86 @@ export class LedgerService {
     };
   }
 
+  /** Writes the expiry of every hold past its expiry time (an empty batch expires due holds first). */
+  async expireDueHolds(): Promise<void> {
+    if (this.stopped !== null || this.engine.nextHoldExpiryMs > this.clock()) return;
+    await this.submit([]);
+  }
+
   /** Waits for queued writes, then closes storage. */
   async close(): Promise<void> {
+    if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     while (this.writing) await new Promise((resolve) => setImmediate(resolve));
     await this.store.close();
   }
 
+  // Two-stage pipeline: while batch k is being made durable, batch k+1 is applied in memory. Commits run
+  // strictly in order and every request is acknowledged only after its own batch is durable. Readers
+  // waiting for committed state pause the pipeline until nothing is in flight.
   private async writeLoop(): Promise<void> {
-    while (this.queue.length > 0 && this.stopped === null) {
+    let inFlight: Promise<void> | null = null;
+    while (this.stopped === null && (this.queue.length > 0 || inFlight !== null)) {
+      if (this.queue.length === 0 || this.waitingReaders.length > 0) {
+        await inFlight;
+        inFlight = null;
+        this.wakeReaders();
+        // Let the woken readers run before the next batch moves the state on.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
       const taken = this.takeBatch();
       const commands = taken.flatMap((request) => request.commands);
       const applyStartMs = performance.now();
       const outcome = this.engine.executeBatch(commands, this.nextTimestampMs());
-      const commitStartMs = performance.now();
-      try {
-        await this.commit(outcome);
-      } catch (cause) {
-        this.stop(new WriterStoppedError({ cause }), taken);
-        break;
-      }
-      this.options.onCommit?.({
-        seq: this.engine.headSeq,
-        commands: commands.length,
-        applyMs: commitStartMs - applyStartMs,
-        commitMs: performance.now() - commitStartMs,
-      });
-      let offset = 0;
-      for (const request of taken) {
-        request.resolve(outcome.results.slice(offset, offset + request.commands.length));
-        offset += request.commands.length;
-      }
+      const applyMs = performance.now() - applyStartMs;
+      const previous: Promise<void> | null = inFlight;
+      this.inFlightCount += 1;
+      inFlight = this.commitAfter(previous, outcome, taken, applyMs);
+      // At most one batch applied ahead of the durable one.
+      if (previous !== null) await previous;
     }
+    if (inFlight !== null) await inFlight;
+    this.wakeReaders();
     this.writing = false;
   }
 
-  private async commit(outcome: BatchOutcome): Promise<void> {
-    if (outcome.batch === null && outcome.failed.length === 0) return;
-    this.committing = true;
-    try {
-      await this.store.commit(outcome.batch, outcome.failed);
-    } finally {
-      this.committing = false;
-      for (const wake of this.waitingReaders.splice(0)) wake();
+  private async commitAfter(
+    previous: Promise<void> | null,
+    outcome: BatchOutcome,
+    taken: readonly QueuedRequest[],
+    applyMs: number,
+  ): Promise<void> {
+    await previous;
+    if (this.stopped !== null) {
+      for (const request of taken) request.reject(this.stopped);
+      this.inFlightCount -= 1;
+      return;
     }
+    const commitStartMs = performance.now();
+    try {
+      if (outcome.batch !== null || outcome.failed.length > 0) await this.store.commit(outcome.batch, outcome.failed);
+    } catch (cause) {
+      this.inFlightCount -= 1;
+      this.stop(new WriterStoppedError({ cause }), taken);
+      return;
+    }
+    this.inFlightCount -= 1;
+    this.options.onCommit?.({
+      seq: outcome.batch?.seq ?? this.engine.headSeq,
+      commands: outcome.results.length,
+      applyMs,
+      commitMs: performance.now() - commitStartMs,
+    });
+    let offset = 0;
+    for (const request of taken) {
+      request.resolve(outcome.results.slice(offset, offset + request.commands.length));
+      offset += request.commands.length;
+    }
+  }
+
+  private wakeReaders(): void {
+    if (this.inFlightCount > 0) return;
+    for (const wake of this.waitingReaders.splice(0)) wake();
   }
 
   private takeBatch(): QueuedRequest[] {
@@ -195,6 +242,7 @@ export class LedgerService {
   private stop(error: WriterStoppedError, taken: readonly QueuedRequest[]): void {
     this.stopped = error;
     for (const request of [...taken, ...this.queue.splice(0)]) request.reject(error);
+    for (const wake of this.waitingReaders.splice(0)) wake();
   }
 }
 

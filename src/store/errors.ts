@@ -43,3 +43,13 @@ export class StoreReadError extends StoreError {
 export class StoreWriteError extends StoreError {
   override name = 'StoreWriteError';
 }
+
+/**
+ * Passes StoreErrors and assertion failures (engine bugs, which must crash, not be retried) through
+ * untouched and wraps anything else with `wrap`.
+ */
+export function toStoreError(error: unknown, wrap: () => StoreError): Error {
+  if (error instanceof StoreError) return error;
+  if (error instanceof Error && error.name === 'AssertionError') return error;
+  return wrap();
+}

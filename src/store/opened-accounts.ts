@@ -12,7 +12,6 @@ export function readOpenedAccounts(entries: readonly StoredEntry[]): OpenAccount
     if (entry.type !== 'open_account') continue;
     const decoded = decodeEntry(entry.body);
     assert(decoded.type === 'open_account', 'an open_account entry must hold an open_account body');
-    assert(decoded.id === entry.id, 'an open_account entry id must equal the id in its body');
     opened.push(decoded);
   }
   return opened;

@@ -73,7 +73,8 @@ export function assembleBatches(headers: readonly BatchRow[], rows: readonly Ent
 export function accountFromRow(row: AccountRow): Account {
   return {
     id: row.id,
-    owner: row.owner_type === 'customer' ? { type: 'customer', customerId: row.customer_id! } : { type: 'house' },
+    owner:
+      row.owner_type === 'customer' ? { type: 'customer', customerId: row.customer_id! } : { type: 'house' },
     asset: row.asset,
     segregationClass: row.segregation_class,
     accountClass: row.account_class,

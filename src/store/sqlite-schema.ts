@@ -46,7 +46,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         body TEXT NOT NULL,
         PRIMARY KEY (seq, idx)
       ) WITHOUT ROWID;
-      CREATE INDEX journal_entries_by_id ON journal_entries (id) WHERE id IS NOT NULL;
+
       CREATE TABLE accounts (
         id TEXT PRIMARY KEY,
         asset TEXT NOT NULL,

@@ -11,16 +11,17 @@ import {
   StoreOpenError,
   StoreReadError,
   StoreWriteError,
+  toStoreError,
 } from './errors.ts';
 import { readOpenedAccounts } from './opened-accounts.ts';
 import {
   type AccountRow,
   type ApiKeyRow,
-  type BatchRow,
-  type EntryRow,
   accountFromRow,
   apiKeyFromRow,
   assembleBatches,
+  type BatchRow,
+  type EntryRow,
 } from './rows.ts';
 import { SQLITE_GUARD_TRIGGERS, SQLITE_MIGRATIONS, type SqliteGuardTrigger } from './sqlite-schema.ts';
 import type { ApiKeyRecord, LedgerStore, StoredBatch } from './store.ts';
@@ -28,6 +29,15 @@ import type { TamperForTest } from './tamper-for-test.ts';
 
 /** Page cache per connection, in KiB (negative cache_size means KiB): keeps ~10k hot accounts resident. */
 const CACHE_SIZE_KIB = 65_536;
+/**
+ * Page size of new databases. A batch touches accounts at random, so every commit rewrites nearly every page
+ * of the accounts table; 16 KiB pages mean fewer WAL frames per commit (measured 10-30% more throughput
+ * than 4 KiB pages with 10k accounts).
+ */
+const PAGE_SIZE_BYTES = 16_384;
+/** Journal entries bound per INSERT statement: one native call per chunk instead of per row. */
+const ENTRY_CHUNK_ROWS = 64;
+const ENTRY_COLUMNS = 5;
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -35,6 +45,7 @@ type Statement = Database.Statement<unknown[], unknown>;
 interface Statements {
   readonly insertBatch: Statement;
   readonly insertEntry: Statement;
+  readonly insertEntryChunk: Statement;
   readonly insertAccount: Statement;
   readonly updateBalance: Statement;
   readonly insertFailed: Statement;
@@ -52,22 +63,29 @@ export class SqliteStore implements LedgerStore, TamperForTest {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   #statements: Statements | null = null;
-  readonly #commitTransaction: (batch: CommittedBatch | null, failed: readonly FailedId[]) => void;
+  /** The bound parameters of one entry chunk, reused by every commit to spare the allocation. */
+  readonly #chunkParameters: unknown[] = new Array(ENTRY_CHUNK_ROWS * ENTRY_COLUMNS);
+  readonly #commitTransaction: Database.Transaction<(batch: CommittedBatch | null, failed: readonly FailedId[]) => void>;
 
   /** Opens (creating if missing) the database at `path`; the parent directory must exist. */
   constructor(path: string) {
+    let db: Database.Database | null = null;
     try {
-      this.#db = new Database(path);
-      this.#db.pragma('journal_mode = WAL');
+      db = new Database(path);
+      // Takes effect only on a new, empty database, and must precede the switch to WAL.
+      db.pragma(`page_size = ${PAGE_SIZE_BYTES}`);
+      db.pragma('journal_mode = WAL');
       // FULL: the WAL is fsync'd at every commit, so a resolved commit survives power loss.
-      this.#db.pragma('synchronous = FULL');
-      this.#db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
-      this.#db.pragma('temp_store = MEMORY');
-      this.#db.pragma('busy_timeout = 5000');
+      db.pragma('synchronous = FULL');
+      db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
+      db.pragma('temp_store = MEMORY');
+      db.pragma('busy_timeout = 5000');
     } catch (error) {
+      db?.close();
       throw new StoreOpenError('Could not open the SQLite database.', { cause: error, details: path });
     }
-    this.#commitTransaction = this.#db.transaction((batch, failed) => this.#writeCommit(batch, failed));
+    this.#db = db;
+    this.#commitTransaction = db.transaction((batch, failed) => this.#writeCommit(batch, failed));
   }
 
   /** Opens the database at `path` (a file path or ':memory:'); call `migrate()` before anything else. */
@@ -77,25 +95,42 @@ export class SqliteStore implements LedgerStore, TamperForTest {
 
   async migrate(): Promise<void> {
     const db = this.#db;
+    const latest = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;
     let version = 0;
     try {
-      db.exec(`CREATE TABLE IF NOT EXISTS migrations (
-        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)`);
-      const row = db.prepare('SELECT max(version) AS version FROM migrations').get() as { version: number | null };
-      version = row.version ?? 0;
-      const record = db.prepare('INSERT INTO migrations (version, name, applied_at_ms) VALUES (?, ?, ?)');
-      for (const migration of SQLITE_MIGRATIONS) {
-        if (migration.version <= version) continue;
+      const readVersion = (): number => {
+        const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").get();
+        if (table === undefined) return 0;
+        const row = db.prepare('SELECT max(version) AS version FROM migrations').get() as { version: number | null };
+        return row.version ?? 0;
+      };
+      version = readVersion();
+      // An up-to-date schema is only read, so a reader opening a database a server is writing takes no lock.
+      if (version < latest) {
+        // IMMEDIATE takes the write lock before reading the version, so concurrent migrators run one by one.
         db.transaction(() => {
-          db.exec(migration.sql);
-          record.run(migration.version, migration.name, Date.now());
-        })();
-        version = migration.version;
+          db.exec(`CREATE TABLE IF NOT EXISTS migrations (
+            version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)`);
+          version = readVersion();
+          const record = db.prepare('INSERT INTO migrations (version, name, applied_at_ms) VALUES (?, ?, ?)');
+          for (const migration of SQLITE_MIGRATIONS) {
+            if (migration.version <= version) continue;
+            db.exec(migration.sql);
+            record.run(migration.version, migration.name, Date.now());
+          }
+        }).immediate();
+        version = latest;
       }
     } catch (error) {
+      // All pending migrations run in one transaction, so a failure leaves the schema where it was.
       throw new StoreMigrationError('SQLite migration failed.', {
         cause: error,
         details: `schema is at version ${version}`,
+      });
+    }
+    if (version > latest) {
+      throw new StoreMigrationError('The database schema is newer than this build.', {
+        details: `schema version ${version}, this build knows up to ${latest}`,
       });
     }
     this.#statements = this.#prepare();
@@ -103,12 +138,17 @@ export class SqliteStore implements LedgerStore, TamperForTest {
 
   async commit(batch: CommittedBatch | null, failed: readonly FailedId[]): Promise<void> {
     try {
-      this.#commitTransaction(batch, failed);
+      // IMMEDIATE: take the write lock at BEGIN, never upgrade a read lock mid-transaction (no SQLITE_BUSY).
+      this.#commitTransaction.immediate(batch, failed);
     } catch (error) {
-      throw asStoreError(error, () => new StoreCommitError('SQLite commit failed; nothing was written.', {
-        cause: error,
-        details: batch === null ? 'failed ids only' : `batch seq ${batch.seq}`,
-      }));
+      throw toStoreError(
+        error,
+        () =>
+          new StoreCommitError('SQLite commit failed; nothing was written.', {
+            cause: error,
+            details: batch === null ? 'failed ids only' : `batch seq ${batch.seq}`,
+          }),
+      );
     }
   }
 
@@ -122,7 +162,10 @@ export class SqliteStore implements LedgerStore, TamperForTest {
       const rows = s.selectEntries.all(first.seq, last.seq) as EntryRow[];
       return assembleBatches(headers, rows);
     } catch (error) {
-      throw asStoreError(error, () => new StoreReadError('Could not read journal batches.', { cause: error }));
+      throw toStoreError(
+        error,
+        () => new StoreReadError('Could not read journal batches.', { cause: error }),
+      );
     }
   }
 
@@ -145,7 +188,10 @@ export class SqliteStore implements LedgerStore, TamperForTest {
     try {
       s.insertApiKey.run(key.id, key.secretHash, key.role, key.customerId, key.createdAtMs);
     } catch (error) {
-      throw new StoreWriteError('Could not insert the API key.', { cause: error, details: `key id ${key.id}` });
+      throw new StoreWriteError('Could not insert the API key.', {
+        cause: error,
+        details: `key id ${key.id}`,
+      });
     }
   }
 
@@ -159,18 +205,19 @@ export class SqliteStore implements LedgerStore, TamperForTest {
   }
 
   async dangerouslyTamperEntryForTest(seq: number, idx: number, body: string): Promise<void> {
-    this.#tamperPastTrigger('journal_entries_no_update', 'UPDATE journal_entries SET body = ? WHERE seq = ? AND idx = ?', [
-      body,
-      seq,
-      idx,
-    ]);
+    this.#tamperPastTrigger(
+      'journal_entries_no_update',
+      'UPDATE journal_entries SET body = ? WHERE seq = ? AND idx = ?',
+      [body, seq, idx],
+    );
   }
 
   async dangerouslyTamperBatchHashForTest(seq: number, hash: string): Promise<void> {
-    this.#tamperPastTrigger('journal_batches_no_update', 'UPDATE journal_batches SET hash = ? WHERE seq = ?', [
-      hash,
-      seq,
-    ]);
+    this.#tamperPastTrigger(
+      'journal_batches_no_update',
+      'UPDATE journal_batches SET hash = ? WHERE seq = ?',
+      [hash, seq],
+    );
   }
 
   async dangerouslyTamperAccountForTest(balance: AccountBalance): Promise<void> {
@@ -197,9 +244,7 @@ export class SqliteStore implements LedgerStore, TamperForTest {
       const result = this.#db.prepare(sql).run(...parameters);
       assert(result.changes === 1, 'the row to tamper does not exist');
       this.#db.exec(SQLITE_GUARD_TRIGGERS[trigger]);
-    })();
-    // Dropping a trigger changes the schema, which invalidates prepared statements: prepare them afresh.
-    this.#statements = this.#prepare();
+    }).immediate();
   }
 
   /** The body of the commit transaction; any throw rolls the whole batch back. */
@@ -211,7 +256,21 @@ export class SqliteStore implements LedgerStore, TamperForTest {
       const entryCount = entries.length;
       s.insertBatch.run(seq, batch.timestampMs, batch.prevHash, batch.hash, entryCount);
       let opensAccounts = false;
-      for (let idx = 0; idx < entryCount; idx++) {
+      const chunk = this.#chunkParameters;
+      let idx = 0;
+      for (; idx + ENTRY_CHUNK_ROWS <= entryCount; idx += ENTRY_CHUNK_ROWS) {
+        for (let row = 0, at = 0; row < ENTRY_CHUNK_ROWS; row++) {
+          const entry = entries[idx + row]!;
+          chunk[at++] = seq;
+          chunk[at++] = idx + row;
+          chunk[at++] = entry.id;
+          chunk[at++] = entry.type;
+          chunk[at++] = entry.body;
+          if (entry.type === 'open_account') opensAccounts = true;
+        }
+        s.insertEntryChunk.run(chunk);
+      }
+      for (; idx < entryCount; idx++) {
         const entry = entries[idx]!;
         s.insertEntry.run(seq, idx, entry.id, entry.type, entry.body);
         if (entry.type === 'open_account') opensAccounts = true;
@@ -254,7 +313,12 @@ export class SqliteStore implements LedgerStore, TamperForTest {
       insertBatch: db.prepare(
         'INSERT INTO journal_batches (seq, timestamp_ms, prev_hash, hash, entry_count) VALUES (?, ?, ?, ?, ?)',
       ),
-      insertEntry: db.prepare('INSERT INTO journal_entries (seq, idx, id, type, body) VALUES (?, ?, ?, ?, ?)'),
+      insertEntry: db.prepare(
+        'INSERT INTO journal_entries (seq, idx, id, type, body) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertEntryChunk: db.prepare(
+        `INSERT INTO journal_entries (seq, idx, id, type, body) VALUES ${new Array(ENTRY_CHUNK_ROWS).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+      ),
       insertAccount: db.prepare(
         `INSERT INTO accounts (id, asset, segregation_class, owner_type, customer_id, account_class,
            debits_posted, credits_posted, debits_pending, credits_pending, updated_seq)
@@ -298,14 +362,7 @@ export class SqliteStore implements LedgerStore, TamperForTest {
     try {
       return read();
     } catch (error) {
-      throw asStoreError(error, () => new StoreReadError('SQLite read failed.', { cause: error }));
+      throw toStoreError(error, () => new StoreReadError('SQLite read failed.', { cause: error }));
     }
   }
-}
-
-/** Passes StoreErrors and assertion failures through untouched; wraps anything else. */
-function asStoreError(error: unknown, wrap: () => StoreError): Error {
-  if (error instanceof StoreError) return error;
-  if (error instanceof Error && error.name === 'AssertionError') return error;
-  return wrap();
 }

@@ -2,7 +2,7 @@
 // a rule (house sweeps, overdrafts, wrong instructions, replays), for property tests and the simulation.
 
 import type { TransferKind } from '../../src/core/ledger/classes.ts';
-import type { Command, Leg } from '../../src/core/ledger/types.ts';
+import type { Command, Leg, TransferCommand } from '../../src/core/ledger/types.ts';
 import { ACCOUNT_CLASSES, ASSETS, CUSTOMERS, ids, leg } from './book.ts';
 
 /** A small, fast, seeded PRNG (mulberry32): the same seed gives the same run. */
@@ -106,7 +106,7 @@ export class RandomOps {
     return this.transfer('deposit', [leg(seg, mine, asset, amount)]);
   }
 
-  private transfer(kind: TransferKind, legs: Leg[], instructedBy: string | null = null, reference = `${kind}-${this.counter}`): Command {
+  private transfer(kind: TransferKind, legs: Leg[], instructedBy: string | null = null, reference = `${kind}-${this.counter}`): TransferCommand {
     return { type: 'transfer', id: this.newId(), kind, reference, instructedBy, legs, holdExpiresAtMs: null };
   }
 

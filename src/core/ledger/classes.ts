@@ -161,7 +161,16 @@ export const ALLOWED_LEGS: Readonly<Record<TransferKind, readonly Pair[]>> = {
 /** Kinds whose debit of a customer claim must be the debited customer's own instruction. */
 export const INSTRUCTED_KINDS: ReadonlySet<TransferKind> = new Set(['withdrawal', 'internal_transfer']);
 
+// The matrix as lookup sets ("debit>credit" per kind), built once: the check runs for every leg.
+const ALLOWED_PAIR_KEYS: ReadonlyMap<TransferKind, ReadonlySet<string>> = new Map(
+  TRANSFER_KINDS.map((kind) => [kind, new Set(ALLOWED_LEGS[kind].map(([d, c]) => `${d}>${c}`))]),
+);
+const PAIR_KEYS: ReadonlyMap<SegregationClass, ReadonlyMap<SegregationClass, string>> = new Map(
+  SEGREGATION_CLASSES.map((d) => [d, new Map(SEGREGATION_CLASSES.map((c) => [c, `${d}>${c}`]))]),
+);
+
 /** True when the pair is allowed for the kind. */
 export function isLegAllowed(kind: TransferKind, debit: SegregationClass, credit: SegregationClass): boolean {
-  return ALLOWED_LEGS[kind].some(([d, c]) => d === debit && c === credit);
+  const key = PAIR_KEYS.get(debit)?.get(credit);
+  return key !== undefined && ALLOWED_PAIR_KEYS.get(kind)?.has(key) === true;
 }

@@ -7,7 +7,7 @@ import { ASSET_CODE_PATTERN, type Asset, isValidScale } from '../money/asset.ts'
 import { CLASS_RULES, SEGREGATION_CLASSES } from './classes.ts';
 import { decodeEntry, encodeEntry } from './codec.ts';
 import { GENESIS_HASH, ID_LENGTH_MAX, NAME_LENGTH_MAX, REFERENCE_LENGTH_MAX } from './limits.ts';
-import { type AccountState, newPool, type PoolState, poolKeyOf, setBalances, snapshotAccount } from './state.ts';
+import { type AccountState, addToBalances, newPool, type PoolState, poolKeyOf, snapshotAccount } from './state.ts';
 import { checkTransfer, type RuleContext } from './transfer-rules.ts';
 import type {
   Account,
@@ -30,6 +30,8 @@ import type {
 
 /** 128-bit ids travel as 32 lower-case hex digits. */
 export const TRANSFER_ID_PATTERN = /^[0-9a-f]{32}$/;
+const ZERO_ID = '0'.repeat(32);
+
 /** Customer and account ids: letters, digits and ':._-', starting with a letter or digit. */
 export const ENTITY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/;
 /** Customer account classes ("derivatives", "spot"): lower snake case. */
@@ -84,7 +86,8 @@ export type ReplayResult =
       message: string;
     };
 
-type Applied = { ok: true; entry: Entry | null } | { ok: false; error: Rejection };
+/** An applied command: its entry (null for a no-op repeat) and, when already computed, its canonical body. */
+type Applied = { ok: true; entry: Entry | null; body?: string } | { ok: false; error: Rejection };
 
 const rejected = (code: string, message: string, details?: Rejection['details']): Applied => ({
   ok: false,
@@ -129,6 +132,11 @@ export class LedgerEngine {
     return this.lastTimestampMs;
   }
 
+  /** When the earliest pending hold expires (Infinity when none is pending). */
+  get nextHoldExpiryMs(): number {
+    return this.nextExpiryMs;
+  }
+
   /** Remembers ids that failed before this process started, so they stay failed. */
   loadFailedIds(failed: readonly FailedId[]): void {
     for (const record of failed) this.failed.set(record.id, record);
@@ -146,14 +154,16 @@ export class LedgerEngine {
     const failed: FailedId[] = [];
     if (timestampMs >= this.nextExpiryMs) this.expireHolds(timestampMs, entries, touched);
     const results: CommandResult[] = [];
+    // Every command accepted in this batch has the same result: one frozen object serves them all.
+    const accepted: CommandResult = Object.freeze({ ok: true, seq, duplicate: false });
     for (const command of commands) {
       const applied = this.applyCommand(command, timestampMs, touched);
       if (applied.ok && applied.entry !== null) {
-        const body = encodeEntry(applied.entry);
+        const body = applied.body ?? encodeEntry(applied.entry);
         const id = 'id' in applied.entry && applied.entry.type !== 'open_account' && applied.entry.type !== 'create_customer' ? applied.entry.id : null;
         entries.push({ id, type: applied.entry.type, body });
         if (id !== null) this.ids.set(id, { body, seq });
-        results.push({ ok: true, seq, duplicate: false });
+        results.push(accepted);
       } else if (applied.ok) {
         results.push({ ok: true, seq: this.duplicateSeq(command), duplicate: true });
       } else {
@@ -238,7 +248,7 @@ export class LedgerEngine {
   // Idempotency (TigerBeetle semantics): same id + same content = the original result, nothing posted;
   // same id + other content = rejected; an id that failed stays failed.
   private withIdempotency(command: TransferCommand | PostHoldCommand | VoidHoldCommand, apply: () => Applied): Applied {
-    if (!TRANSFER_ID_PATTERN.test(command.id) || /^0+$/.test(command.id)) {
+    if (!TRANSFER_ID_PATTERN.test(command.id) || command.id === ZERO_ID) {
       return rejected('transfer_id_invalid', 'ids are 32 lower-case hex digits and not zero');
     }
     const body = encodeEntry(command);
@@ -255,21 +265,17 @@ export class LedgerEngine {
     if (command.type === 'transfer' && command.reference.length > REFERENCE_LENGTH_MAX) {
       return rejected('transfer_reference_invalid', `references are at most ${REFERENCE_LENGTH_MAX} characters`);
     }
-    return apply();
+    const applied = apply();
+    if (applied.ok) applied.body = body;
+    return applied;
   }
 
   private transfer(command: TransferCommand, nowMs: number, touched: Set<AccountState>): Applied {
     const checked = checkTransfer(this.ruleContext, command, nowMs);
     if (!checked.ok) return checked;
-    for (const [account, delta] of checked.plan) {
-      setBalances(
-        account,
-        account.debitsPostedMinor + delta.debitsPostedMinor,
-        account.creditsPostedMinor + delta.creditsPostedMinor,
-        account.debitsPendingMinor + delta.debitsPendingMinor,
-        account.creditsPendingMinor + delta.creditsPendingMinor,
-      );
-      touched.add(account);
+    for (const delta of checked.plan) {
+      addToBalances(delta.account, delta.debitsPostedMinor, delta.creditsPostedMinor, delta.debitsPendingMinor, delta.creditsPendingMinor);
+      touched.add(delta.account);
     }
     if (command.holdExpiresAtMs !== null) {
       const leg = command.legs[0]!;
@@ -356,8 +362,8 @@ export class LedgerEngine {
     const credit = this.accounts.get(hold.leg.credit);
     assert(debit !== undefined && credit !== undefined, 'hold accounts exist');
     assert(debit.debitsPendingMinor >= hold.amountMinor && credit.creditsPendingMinor >= hold.amountMinor, 'hold is reserved');
-    setBalances(debit, debit.debitsPostedMinor + postedMinor, debit.creditsPostedMinor, debit.debitsPendingMinor - hold.amountMinor, debit.creditsPendingMinor);
-    setBalances(credit, credit.debitsPostedMinor, credit.creditsPostedMinor + postedMinor, credit.debitsPendingMinor, credit.creditsPendingMinor - hold.amountMinor);
+    addToBalances(debit, postedMinor, 0n, -hold.amountMinor, 0n);
+    addToBalances(credit, 0n, postedMinor, 0n, -hold.amountMinor);
     touched.add(debit);
     touched.add(credit);
   }

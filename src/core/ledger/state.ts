@@ -21,7 +21,7 @@ export interface PoolState {
   customerClaimsPositiveMinor: bigint;
 }
 
-/** One account as the engine holds it; balances are mutated only through `setBalances`. */
+/** One account as the engine holds it; balances are mutated only through `addToBalances`. */
 export interface AccountState {
   readonly id: string;
   readonly owner: Owner;
@@ -78,40 +78,36 @@ export function availableOf(
     : creditsPosted - debitsPosted - debitsPending;
 }
 
-/** Replaces the account's balance columns and moves the pool totals by the difference. */
-export function setBalances(
+/**
+ * Adds the given increments to the account's balance columns and moves the pool totals by the same amounts.
+ * Increments may be negative (a released hold); the resulting columns never are.
+ */
+export function addToBalances(
   account: AccountState,
   debitsPosted: bigint,
   creditsPosted: bigint,
   debitsPending: bigint,
   creditsPending: bigint,
 ): void {
-  assert(debitsPosted >= 0n && creditsPosted >= 0n, 'posted columns are never negative');
-  assert(debitsPending >= 0n && creditsPending >= 0n, 'pending columns are never negative');
-  const side = account.rules.side;
-  const postedBefore = postedOf(side, account.debitsPostedMinor, account.creditsPostedMinor);
-  const availableBefore = availableOf(
-    side,
-    account.debitsPostedMinor,
-    account.creditsPostedMinor,
-    account.debitsPendingMinor,
-    account.creditsPendingMinor,
-  );
-  account.debitsPostedMinor = debitsPosted;
-  account.creditsPostedMinor = creditsPosted;
-  account.debitsPendingMinor = debitsPending;
-  account.creditsPendingMinor = creditsPending;
-  const postedAfter = postedOf(side, debitsPosted, creditsPosted);
-  const availableAfter = availableOf(side, debitsPosted, creditsPosted, debitsPending, creditsPending);
+  const custody = account.rules.side === 'custody';
+  const postedChange = custody ? debitsPosted - creditsPosted : creditsPosted - debitsPosted;
+  const availableChange = postedChange - (custody ? creditsPending : debitsPending);
   const pool = account.pool;
-  if (side === 'custody') {
-    pool.custodyPostedMinor += postedAfter - postedBefore;
-    pool.custodyAvailableMinor += availableAfter - availableBefore;
-  } else {
-    pool.claimsPostedMinor += postedAfter - postedBefore;
-  }
   if (account.segregationClass === 'customer_collateral') {
-    pool.customerClaimsPositiveMinor += positive(availableAfter) - positive(availableBefore);
+    const before = availableOf('claim', account.debitsPostedMinor, account.creditsPostedMinor, account.debitsPendingMinor, 0n);
+    pool.customerClaimsPositiveMinor += positive(before + availableChange) - positive(before);
+  }
+  account.debitsPostedMinor += debitsPosted;
+  account.creditsPostedMinor += creditsPosted;
+  account.debitsPendingMinor += debitsPending;
+  account.creditsPendingMinor += creditsPending;
+  assert(account.debitsPostedMinor >= 0n && account.creditsPostedMinor >= 0n, 'posted columns are never negative');
+  assert(account.debitsPendingMinor >= 0n && account.creditsPendingMinor >= 0n, 'pending columns are never negative');
+  if (custody) {
+    pool.custodyPostedMinor += postedChange;
+    pool.custodyAvailableMinor += availableChange;
+  } else {
+    pool.claimsPostedMinor += postedChange;
   }
 }
 

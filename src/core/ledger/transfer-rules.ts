@@ -10,13 +10,15 @@ import type { Leg, Rejection, TransferCommand } from './types.ts';
 
 /** Balance column increments a transfer would apply to one account. */
 export interface Delta {
+  readonly account: AccountState;
   debitsPostedMinor: bigint;
   creditsPostedMinor: bigint;
   debitsPendingMinor: bigint;
   creditsPendingMinor: bigint;
 }
 
-export type TransferPlan = Map<AccountState, Delta>;
+/** One delta per distinct account the transfer touches, in first-touch order. */
+export type TransferPlan = Delta[];
 
 /** What the rules need to read from the ledger. */
 export interface RuleContext {
@@ -199,9 +201,10 @@ function checkCorrection(context: RuleContext, command: TransferCommand): CheckR
 }
 
 function planDeltas(command: TransferCommand, accounts: readonly [AccountState, AccountState][]): TransferPlan {
-  const plan: TransferPlan = new Map();
+  const plan: TransferPlan = [];
   const pending = command.holdExpiresAtMs !== null;
-  for (const [index, [debit, credit]] of accounts.entries()) {
+  for (let index = 0; index < accounts.length; index += 1) {
+    const [debit, credit] = accounts[index]!;
     const amount = command.legs[index]!.amountMinor;
     const d = deltaOf(plan, debit);
     const c = deltaOf(plan, credit);
@@ -216,12 +219,11 @@ function planDeltas(command: TransferCommand, accounts: readonly [AccountState, 
   return plan;
 }
 
+// Transfers touch a handful of accounts: a linear scan beats a Map here.
 function deltaOf(plan: TransferPlan, account: AccountState): Delta {
-  let delta = plan.get(account);
-  if (delta === undefined) {
-    delta = { debitsPostedMinor: 0n, creditsPostedMinor: 0n, debitsPendingMinor: 0n, creditsPendingMinor: 0n };
-    plan.set(account, delta);
-  }
+  for (const delta of plan) if (delta.account === account) return delta;
+  const delta: Delta = { account, debitsPostedMinor: 0n, creditsPostedMinor: 0n, debitsPendingMinor: 0n, creditsPendingMinor: 0n };
+  plan.push(delta);
   return delta;
 }
 
@@ -248,14 +250,14 @@ function availableNow(account: AccountState): bigint {
 // No allow_negative: customer claims, custody, residual interest and the insurance fund never go below
 // zero on their available balance (pending outflows counted).
 function checkLimits(plan: TransferPlan): CheckResult | null {
-  for (const [account, delta] of plan) {
-    const columns = [
-      account.debitsPostedMinor + delta.debitsPostedMinor,
-      account.creditsPostedMinor + delta.creditsPostedMinor,
-      account.debitsPendingMinor + delta.debitsPendingMinor,
-      account.creditsPendingMinor + delta.creditsPendingMinor,
-    ];
-    if (columns.some((value) => value > AMOUNT_MINOR_MAX)) {
+  for (const delta of plan) {
+    const account = delta.account;
+    if (
+      account.debitsPostedMinor + delta.debitsPostedMinor > AMOUNT_MINOR_MAX ||
+      account.creditsPostedMinor + delta.creditsPostedMinor > AMOUNT_MINOR_MAX ||
+      account.debitsPendingMinor + delta.debitsPendingMinor > AMOUNT_MINOR_MAX ||
+      account.creditsPendingMinor + delta.creditsPendingMinor > AMOUNT_MINOR_MAX
+    ) {
       return reject('account_balance_overflow', `account ${account.id} would exceed 2^128-1 minor units`, { account: account.id });
     }
     const code = account.rules.negativeCode;
@@ -275,26 +277,26 @@ function checkLimits(plan: TransferPlan): CheckResult | null {
 // Per asset and account class, segregated custody must stay >= the sum of positive customer claims;
 // a deficit of one customer is never netted against the credits of another (CFTC 1.20, 1.32).
 function checkCoverage(plan: TransferPlan): CheckResult | null {
-  const pools = new Map<PoolState, { custody: bigint; claims: bigint }>();
-  for (const [account, delta] of plan) {
-    if (account.pool.pool !== 'customer') continue;
-    let totals = pools.get(account.pool);
-    if (totals === undefined) {
-      totals = { custody: account.pool.custodyAvailableMinor, claims: account.pool.customerClaimsPositiveMinor };
-      pools.set(account.pool, totals);
+  for (let first = 0; first < plan.length; first += 1) {
+    const pool = plan[first]!.account.pool;
+    if (pool.pool !== 'customer' || plan.findIndex((delta) => delta.account.pool === pool) !== first) continue;
+    let custody = pool.custodyAvailableMinor;
+    let claims = pool.customerClaimsPositiveMinor;
+    for (let index = first; index < plan.length; index += 1) {
+      const delta = plan[index]!;
+      const account = delta.account;
+      if (account.pool !== pool) continue;
+      const before = availableNow(account);
+      const after = availableAfter(account, delta);
+      if (account.rules.side === 'custody') custody += after - before;
+      if (account.segregationClass === 'customer_collateral') claims += positive(after) - positive(before);
     }
-    const before = availableNow(account);
-    const after = availableAfter(account, delta);
-    if (account.rules.side === 'custody') totals.custody += after - before;
-    if (account.segregationClass === 'customer_collateral') totals.claims += positive(after) - positive(before);
-  }
-  for (const [pool, totals] of pools) {
-    if (totals.custody < totals.claims) {
+    if (custody < claims) {
       return reject('segregation_custody_below_customer_claims', `segregated custody of ${pool.asset}/${pool.accountClass} would fall below customer claims`, {
         asset: pool.asset,
         accountClass: pool.accountClass,
-        custodyMinor: totals.custody.toString(),
-        customerClaimsMinor: totals.claims.toString(),
+        custodyMinor: custody.toString(),
+        customerClaimsMinor: claims.toString(),
       });
     }
   }
@@ -307,16 +309,21 @@ function checkPoolIdentity(
   command: TransferCommand,
   accounts: readonly [AccountState, AccountState][],
 ): CheckResult | null {
-  const moves = new Map<PoolState, bigint>();
-  const add = (pool: PoolState, amount: bigint) => moves.set(pool, (moves.get(pool) ?? 0n) + amount);
-  for (const [index, [debit, credit]] of accounts.entries()) {
+  const pools: PoolState[] = [];
+  const imbalances: bigint[] = [];
+  for (let index = 0; index < accounts.length; index += 1) {
+    const [debit, credit] = accounts[index]!;
+    // A leg inside one pool moves custody and claims alike; only legs across pools can unbalance one.
+    if (debit.pool === credit.pool) continue;
     const amount = command.legs[index]!.amountMinor;
     // custody - claims: a debit raises custody or lowers a claim; a credit does the opposite.
-    add(debit.pool, amount);
-    add(credit.pool, -amount);
+    addImbalance(pools, imbalances, debit.pool, amount);
+    addImbalance(pools, imbalances, credit.pool, -amount);
   }
-  for (const [pool, imbalance] of moves) {
+  for (let index = 0; index < pools.length; index += 1) {
+    const imbalance = imbalances[index]!;
     if (imbalance !== 0n) {
+      const pool = pools[index]!;
       return reject('segregation_pool_unbalanced', `the ${pool.key} pool would hold custody different from its claims`, {
         pool: pool.key,
         imbalanceMinor: imbalance.toString(),
@@ -324,4 +331,14 @@ function checkPoolIdentity(
     }
   }
   return null;
+}
+
+function addImbalance(pools: PoolState[], imbalances: bigint[], pool: PoolState, amount: bigint): void {
+  const index = pools.indexOf(pool);
+  if (index === -1) {
+    pools.push(pool);
+    imbalances.push(amount);
+  } else {
+    imbalances[index] = imbalances[index]! + amount;
+  }
 }

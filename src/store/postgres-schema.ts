@@ -1,0 +1,107 @@
+// The PostgreSQL schema as numbered migrations, and the append-only triggers guarding the journal.
+// Amounts are NUMERIC(39,0), wide enough for u128 and read back as exact decimal strings; ids compare
+// bytewise (COLLATE "C") so ORDER BY gives the same order as SQLite whatever the database locale.
+
+/** One schema step; `version` numbers are dense from 1 and never reused. */
+export interface PostgresMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** The row-level guard trigger of each append-only table, by table; the test tamper helper disables them. */
+export const POSTGRES_GUARD_TRIGGERS = {
+  journal_batches: 'journal_batches_append_only',
+  journal_entries: 'journal_entries_append_only',
+  failed_ids: 'failed_ids_append_only',
+} as const;
+export type PostgresGuardedTable = keyof typeof POSTGRES_GUARD_TRIGGERS;
+
+function guardSql(table: PostgresGuardedTable): string {
+  return `
+    CREATE TRIGGER ${POSTGRES_GUARD_TRIGGERS[table]} BEFORE UPDATE OR DELETE ON ${table}
+      FOR EACH ROW EXECUTE FUNCTION ringfence_refuse_change();
+    CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
+      FOR EACH STATEMENT EXECUTE FUNCTION ringfence_refuse_change();`;
+}
+
+/** Every migration, in order; `migrate()` applies those above the stored version. */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'journal, accounts, failed ids, api keys',
+    sql: `
+      CREATE TABLE journal_batches (
+        seq BIGINT PRIMARY KEY CHECK (seq >= 1),
+        timestamp_ms BIGINT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        entry_count INTEGER NOT NULL CHECK (entry_count >= 0)
+      );
+      CREATE TABLE journal_entries (
+        seq BIGINT NOT NULL,
+        idx INTEGER NOT NULL CHECK (idx >= 0),
+        id TEXT COLLATE "C" NULL,
+        type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (seq, idx)
+      );
+      CREATE TABLE accounts (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        asset TEXT NOT NULL,
+        segregation_class TEXT NOT NULL,
+        owner_type TEXT NOT NULL CHECK (owner_type IN ('customer', 'house')),
+        customer_id TEXT NULL,
+        account_class TEXT NULL,
+        debits_posted NUMERIC(39, 0) NOT NULL CHECK (debits_posted >= 0),
+        credits_posted NUMERIC(39, 0) NOT NULL CHECK (credits_posted >= 0),
+        debits_pending NUMERIC(39, 0) NOT NULL CHECK (debits_pending >= 0),
+        credits_pending NUMERIC(39, 0) NOT NULL CHECK (credits_pending >= 0),
+        updated_seq BIGINT NOT NULL,
+        CHECK ((owner_type = 'customer') = (customer_id IS NOT NULL))
+      );
+      CREATE TABLE failed_ids (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL
+      );
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('operator', 'customer', 'auditor')),
+        customer_id TEXT NULL,
+        created_at_ms BIGINT NOT NULL,
+        CHECK ((role = 'customer') = (customer_id IS NOT NULL))
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'append-only journal and failed ids; batches must extend the hash chain',
+    sql: `
+      CREATE FUNCTION ringfence_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'restrict_violation';
+      END $$;
+      ${guardSql('journal_batches')}
+      ${guardSql('journal_entries')}
+      ${guardSql('failed_ids')}
+      -- A batch must follow the head: seq 1 starts the chain, any other seq needs its predecessor, and
+      -- prev_hash must equal that predecessor's hash. A lost or reordered batch is refused, not stored.
+      CREATE FUNCTION ringfence_extend_chain() RETURNS trigger LANGUAGE plpgsql
+      SET search_path FROM CURRENT AS $$
+      BEGIN
+        IF NEW.seq <> 1 AND NOT EXISTS (
+          SELECT 1 FROM journal_batches WHERE seq = NEW.seq - 1 AND hash = NEW.prev_hash
+        ) THEN
+          RAISE EXCEPTION 'journal_batches: seq % must follow the head and prev_hash must equal its hash', NEW.seq
+            USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER journal_batches_extend_chain BEFORE INSERT ON journal_batches
+        FOR EACH ROW EXECUTE FUNCTION ringfence_extend_chain();
+    `,
+  },
+];

@@ -1,0 +1,405 @@
+// Proves the LedgerStore contract on SQLite and PostgreSQL alike, each test on a fresh database: exact round
+// trips (u128 amounts beyond 2^64 included), atomic commits, the hash-chain and append-only guards refusing
+// raw SQL, the test tamper helpers, paging, reopening, and openStore choosing the store from its argument.
+
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import {
+  createTestLocation,
+  executeRawSql,
+  locationOfTestStore,
+  openTestStore,
+  openTestStoreAt,
+  STORE_KINDS,
+  type TestStore,
+} from '../../test/support/stores.ts';
+import type { SegregationClass } from '../core/ledger/classes.ts';
+import { encodeEntry } from '../core/ledger/codec.ts';
+import type {
+  Account,
+  AccountBalance,
+  CommittedBatch,
+  FailedId,
+  Owner,
+  StoredEntry,
+} from '../core/ledger/types.ts';
+import { StoreCommitError, StoreError, StoreOpenError, StoreWriteError } from './errors.ts';
+import { openStore } from './open-store.ts';
+import type { ApiKeyRecord } from './store.ts';
+
+const GENESIS_HASH = '0'.repeat(64);
+const U64_MAX = (1n << 64n) - 1n;
+const U128_MAX = (1n << 128n) - 1n;
+const BIG_MINOR = (1n << 100n) + 7n;
+
+const ALICE = 'alice:derivatives:USDC';
+const SEGREGATED = 'seg:derivatives:USDC';
+const EQUITY = 'house:equity:USDC';
+
+/** Builds batches that extend a dummy hash chain, as the engine would hand them to the store. */
+class Chain {
+  seq = 0;
+  hash = GENESIS_HASH;
+
+  next(entries: readonly StoredEntry[], balances: readonly AccountBalance[] = []): CommittedBatch {
+    const seq = this.seq + 1;
+    const batch: CommittedBatch = {
+      seq,
+      timestampMs: 1_700_000_000_000 + seq,
+      prevHash: this.hash,
+      hash: `${seq.toString(16)}`.padStart(64, 'a'),
+      entries,
+      balances,
+    };
+    this.seq = seq;
+    this.hash = batch.hash;
+    return batch;
+  }
+}
+
+function openAccount(
+  id: string,
+  owner: Owner,
+  segregationClass: SegregationClass,
+  accountClass: string | null,
+): StoredEntry {
+  return {
+    id: null,
+    type: 'open_account',
+    body: encodeEntry({ type: 'open_account', id, owner, asset: 'USDC', segregationClass, accountClass }),
+  };
+}
+
+function transfer(id: string, debit: string, credit: string, amountMinor: bigint): StoredEntry {
+  return {
+    id,
+    type: 'transfer',
+    body: encodeEntry({
+      type: 'transfer',
+      id,
+      kind: 'deposit',
+      reference: `tx-${id.slice(0, 6)}`,
+      instructedBy: null,
+      legs: [{ debit, credit, asset: 'USDC', amountMinor }],
+      holdExpiresAtMs: null,
+    }),
+  };
+}
+
+function balance(id: string, posted: [bigint, bigint], pending: [bigint, bigint] = [0n, 0n]): AccountBalance {
+  return {
+    id,
+    debitsPostedMinor: posted[0],
+    creditsPostedMinor: posted[1],
+    debitsPendingMinor: pending[0],
+    creditsPendingMinor: pending[1],
+  };
+}
+
+function transferId(n: number): string {
+  return n.toString(16).padStart(32, '0');
+}
+
+/** The registry batch: an asset, a customer and three accounts, one of them funded in the same batch. */
+function setupBatch(chain: Chain): CommittedBatch {
+  return chain.next(
+    [
+      {
+        id: null,
+        type: 'register_asset',
+        body: encodeEntry({ type: 'register_asset', code: 'USDC', scale: 6 }),
+      },
+      {
+        id: null,
+        type: 'create_customer',
+        body: encodeEntry({ type: 'create_customer', id: 'alice', name: 'Alice' }),
+      },
+      openAccount(ALICE, { type: 'customer', customerId: 'alice' }, 'customer_collateral', 'derivatives'),
+      openAccount(SEGREGATED, { type: 'house' }, 'segregated_custody', 'derivatives'),
+      openAccount(EQUITY, { type: 'house' }, 'house_equity', null),
+    ],
+    [balance(EQUITY, [0n, 5n])],
+  );
+}
+
+function withoutBalances(batch: CommittedBatch) {
+  const { balances: _balances, ...stored } = batch;
+  return stored;
+}
+
+describe.each(STORE_KINDS)('%s store', (kind) => {
+  let store: TestStore;
+  let chain: Chain;
+
+  beforeEach(async () => {
+    store = await openTestStore(kind);
+    chain = new Chain();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('starts empty', async () => {
+    expect(store.kind).toBe(kind);
+    expect(await store.readHeadSeq()).toBe(0);
+    expect(await store.readBatches(1, 100, 100)).toEqual([]);
+    expect(await store.readAccounts()).toEqual([]);
+    expect(await store.readFailedIds()).toEqual([]);
+  });
+
+  it('round-trips batches and accounts exactly, amounts beyond 2^64 included', async () => {
+    const setup = setupBatch(chain);
+    await store.commit(setup, []);
+    const deposit = chain.next(
+      [
+        transfer(transferId(1), SEGREGATED, ALICE, BIG_MINOR),
+        transfer(transferId(2), SEGREGATED, ALICE, U64_MAX),
+      ],
+      [
+        balance(SEGREGATED, [BIG_MINOR + U64_MAX, 0n]),
+        balance(ALICE, [0n, BIG_MINOR + U64_MAX], [U128_MAX, U64_MAX + 1n]),
+      ],
+    );
+    await store.commit(deposit, []);
+
+    expect(await store.readHeadSeq()).toBe(2);
+    expect(await store.readBatches(1, 2, 10)).toEqual([withoutBalances(setup), withoutBalances(deposit)]);
+    const expected: Account[] = [
+      {
+        owner: { type: 'customer', customerId: 'alice' },
+        asset: 'USDC',
+        segregationClass: 'customer_collateral',
+        accountClass: 'derivatives',
+        ...balance(ALICE, [0n, BIG_MINOR + U64_MAX], [U128_MAX, U64_MAX + 1n]),
+      },
+      {
+        owner: { type: 'house' },
+        asset: 'USDC',
+        segregationClass: 'house_equity',
+        accountClass: null,
+        ...balance(EQUITY, [0n, 5n]),
+      },
+      {
+        owner: { type: 'house' },
+        asset: 'USDC',
+        segregationClass: 'segregated_custody',
+        accountClass: 'derivatives',
+        ...balance(SEGREGATED, [BIG_MINOR + U64_MAX, 0n]),
+      },
+    ];
+    expect(await store.readAccounts()).toEqual(expected);
+  });
+
+  it('updates only the accounts a batch touches', async () => {
+    await store.commit(setupBatch(chain), []);
+    await store.commit(
+      chain.next(
+        [transfer(transferId(1), SEGREGATED, ALICE, 10n)],
+        [balance(SEGREGATED, [10n, 0n]), balance(ALICE, [0n, 10n])],
+      ),
+      [],
+    );
+    await store.commit(
+      chain.next([transfer(transferId(2), SEGREGATED, ALICE, 3n)], [balance(ALICE, [0n, 13n])]),
+      [],
+    );
+    const byId = new Map((await store.readAccounts()).map((account) => [account.id, account]));
+    expect(byId.get(ALICE)?.creditsPostedMinor).toBe(13n);
+    expect(byId.get(SEGREGATED)?.debitsPostedMinor).toBe(10n);
+    expect(byId.get(EQUITY)?.creditsPostedMinor).toBe(5n);
+  });
+
+  it('records failed ids, alone or with a batch, and keeps them', async () => {
+    const first: FailedId[] = [
+      { id: transferId(9), fingerprint: 'fp-9', code: 'insufficient_balance', message: 'not enough' },
+      { id: transferId(8), fingerprint: 'fp-8', code: 'account_not_found', message: 'no "such" account' },
+    ];
+    await store.commit(null, first);
+    expect(await store.readHeadSeq()).toBe(0);
+    const later: FailedId = { id: transferId(7), fingerprint: 'fp-7', code: 'kind_invalid', message: 'x' };
+    await store.commit(setupBatch(chain), [later]);
+    expect(await store.readHeadSeq()).toBe(1);
+    expect(await store.readFailedIds()).toEqual([later, first[1], first[0]]);
+  });
+
+  it('commits nothing of a batch when any part fails', async () => {
+    await store.commit(setupBatch(chain), [{ id: transferId(1), fingerprint: 'f', code: 'c', message: 'm' }]);
+    const before = await store.readAccounts();
+
+    // A failed id recorded twice: the batch that carries it must not be written either.
+    const duplicateFailure = chain.next(
+      [transfer(transferId(2), SEGREGATED, ALICE, 1n)],
+      [balance(ALICE, [0n, 1n])],
+    );
+    await expect(
+      store.commit(duplicateFailure, [{ id: transferId(1), fingerprint: 'f', code: 'c', message: 'm' }]),
+    ).rejects.toBeInstanceOf(StoreCommitError);
+
+    // A balance for an account no batch opened is an engine bug: an assertion, and nothing is written.
+    const stranger = {
+      ...duplicateFailure,
+      balances: [balance(ALICE, [0n, 1n]), balance('nobody', [1n, 0n])],
+    };
+    await expect(store.commit(stranger, [])).rejects.toThrow(/never opened/);
+
+    expect(await store.readHeadSeq()).toBe(1);
+    expect(await store.readBatches(2, 2, 1)).toEqual([]);
+    expect(await store.readAccounts()).toEqual(before);
+    expect(await store.readFailedIds()).toHaveLength(1);
+    // The same batch, corrected, still commits: the failures left nothing behind.
+    await store.commit(duplicateFailure, []);
+    expect(await store.readHeadSeq()).toBe(2);
+  });
+
+  it('refuses a batch that does not extend the hash chain', async () => {
+    await store.commit(setupBatch(chain), []);
+    const good = chain.next([transfer(transferId(1), SEGREGATED, ALICE, 1n)]);
+    await expect(store.commit({ ...good, prevHash: 'f'.repeat(64) }, [])).rejects.toBeInstanceOf(
+      StoreCommitError,
+    );
+    await expect(store.commit({ ...good, seq: 3 }, [])).rejects.toBeInstanceOf(StoreCommitError);
+    await expect(store.commit({ ...good, seq: 1 }, [])).rejects.toBeInstanceOf(StoreCommitError);
+    expect(await store.readHeadSeq()).toBe(1);
+    await store.commit(good, []);
+    expect(await store.readHeadSeq()).toBe(2);
+  });
+
+  it('stores API keys and finds them by secret hash', async () => {
+    const operator: ApiKeyRecord = {
+      id: 'rf_op_1',
+      secretHash: 'a'.repeat(64),
+      role: 'operator',
+      customerId: null,
+      createdAtMs: 1_700_000_000_123,
+    };
+    const customer: ApiKeyRecord = {
+      id: 'rf_cu_1',
+      secretHash: 'b'.repeat(64),
+      role: 'customer',
+      customerId: 'alice',
+      createdAtMs: 1_700_000_000_456,
+    };
+    await store.insertApiKey(operator);
+    await store.insertApiKey(customer);
+    expect(await store.findApiKeyBySecretHash(operator.secretHash)).toEqual(operator);
+    expect(await store.findApiKeyBySecretHash(customer.secretHash)).toEqual(customer);
+    expect(await store.findApiKeyBySecretHash('c'.repeat(64))).toBeNull();
+    await expect(store.insertApiKey({ ...customer, id: 'rf_cu_2' })).rejects.toBeInstanceOf(StoreWriteError);
+  });
+
+  it('pages through batches in order', async () => {
+    await store.commit(setupBatch(chain), []);
+    for (let n = 1; n <= 4; n++) {
+      await store.commit(chain.next([transfer(transferId(n), SEGREGATED, ALICE, BigInt(n))]), []);
+    }
+    // A batch with no entries is stored too (the engine does not send one, but the store must not care).
+    await store.commit(chain.next([]), []);
+    const seqs = async (from: number, to: number, limit: number) =>
+      (await store.readBatches(from, to, limit)).map((batch) => [batch.seq, batch.entries.length]);
+    expect(await seqs(1, 6, 2)).toEqual([
+      [1, 5],
+      [2, 1],
+    ]);
+    expect(await seqs(3, 6, 2)).toEqual([
+      [3, 1],
+      [4, 1],
+    ]);
+    expect(await seqs(5, 6, 100)).toEqual([
+      [5, 1],
+      [6, 0],
+    ]);
+    expect(await seqs(2, 3, 100)).toEqual([
+      [2, 1],
+      [3, 1],
+    ]);
+    expect(await seqs(7, 100, 100)).toEqual([]);
+    expect(await store.readHeadSeq()).toBe(6);
+  });
+
+  it.each([
+    'UPDATE journal_batches SET hash = hash',
+    'DELETE FROM journal_batches',
+    'UPDATE journal_entries SET body = body',
+    'DELETE FROM journal_entries',
+    'UPDATE failed_ids SET code = code',
+    'DELETE FROM failed_ids',
+  ])('refuses raw SQL that rewrites history: %s', async (sql) => {
+    await store.commit(setupBatch(chain), [{ id: transferId(1), fingerprint: 'f', code: 'c', message: 'm' }]);
+    await expect(executeRawSql(store, sql)).rejects.toThrow(/append-only/);
+    expect(await store.readBatches(1, 1, 1)).toHaveLength(1);
+    expect((await store.readBatches(1, 1, 1))[0]?.entries).toHaveLength(5);
+    expect(await store.readFailedIds()).toHaveLength(1);
+  });
+
+  it('lets tests tamper past the guards, which stay in place afterwards', async () => {
+    await store.commit(setupBatch(chain), []);
+    await store.commit(
+      chain.next([transfer(transferId(1), SEGREGATED, ALICE, 10n)], [balance(ALICE, [0n, 10n])]),
+      [],
+    );
+
+    await store.dangerouslyTamperEntryForTest(2, 0, '{"tampered":true}');
+    await store.dangerouslyTamperBatchHashForTest(1, 'e'.repeat(64));
+    await store.dangerouslyTamperAccountForTest(balance(ALICE, [0n, 999n]));
+
+    const [first, second] = await store.readBatches(1, 2, 2);
+    expect(first?.hash).toBe('e'.repeat(64));
+    expect(second?.entries[0]?.body).toBe('{"tampered":true}');
+    expect((await store.readAccounts()).find((account) => account.id === ALICE)?.creditsPostedMinor).toBe(
+      999n,
+    );
+    await expect(executeRawSql(store, 'UPDATE journal_entries SET body = body')).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(executeRawSql(store, 'UPDATE journal_batches SET hash = hash')).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(store.dangerouslyTamperEntryForTest(2, 5, 'x')).rejects.toThrow(/does not exist/);
+  });
+
+  it('keeps everything across a reopen, and migrating again changes nothing', async () => {
+    const setup = setupBatch(chain);
+    await store.commit(setup, [{ id: transferId(1), fingerprint: 'f', code: 'c', message: 'm' }]);
+    const accounts = await store.readAccounts();
+    const where = locationOfTestStore(store);
+    await store.close();
+    store = await openTestStoreAt(where);
+    await store.migrate();
+    expect(await store.readHeadSeq()).toBe(1);
+    expect(await store.readBatches(1, 1, 1)).toEqual([withoutBalances(setup)]);
+    expect(await store.readAccounts()).toEqual(accounts);
+    expect(await store.readFailedIds()).toHaveLength(1);
+    await store.commit(chain.next([transfer(transferId(2), SEGREGATED, ALICE, 1n)]), []);
+    expect(await store.readHeadSeq()).toBe(2);
+  });
+});
+
+describe('openStore', () => {
+  it('opens SQLite for a path, creating its directory, and PostgreSQL for a URL', async () => {
+    const path = join(
+      inject('ringfenceTestDirectory'),
+      `open-store-${process.pid}`,
+      'nested',
+      'ledger.sqlite',
+    );
+    const sqlite = await openStore(path);
+    expect(sqlite.kind).toBe('sqlite');
+    expect(await sqlite.readHeadSeq()).toBe(0);
+    await sqlite.close();
+
+    const { location } = await createTestLocation('postgres');
+    const postgres = await openStore(location.replace(/^postgresql:/, 'postgres:'));
+    expect(postgres.kind).toBe('postgres');
+    expect(await postgres.readHeadSeq()).toBe(0);
+    await postgres.close();
+  });
+
+  it('reports an unreachable PostgreSQL server as a StoreOpenError', async () => {
+    const error = await openStore('postgresql://postgres@127.0.0.1:1/none').catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(StoreOpenError);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).cause).toBeDefined();
+  });
+});

@@ -1,0 +1,69 @@
+// Proves the error table is complete: every rejection code the ledger rules, the engine and amount
+// parsing can return (read from their sources) has a status, and each status class holds what it should.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ERROR_STATUS, statusOfErrorCode } from '../../src/api/error-status.ts';
+
+/** Where rejection codes are written, and how each source spells them. */
+const SOURCES = [
+  // The engine and the transfer rules: reject('code', ...) / rejected('code', ...) and each class's negativeCode.
+  {
+    directory: 'src/core/ledger',
+    patterns: [/\b(?:reject|rejected)\(\s*'([a-z][a-z0-9_]+)'/g, /negativeCode:\s*'([a-z][a-z0-9_]+)'/g],
+  },
+  // Amount parsing: the AmountErrorCode union.
+  { directory: 'src/core/money', patterns: [/\|\s*'(amount_[a-z_]+)'/g] },
+];
+
+/** Every rejection code written in the core sources. */
+function rejectionCodesInCore(): Set<string> {
+  const codes = new Set<string>();
+  for (const { directory, patterns } of SOURCES) {
+    for (const file of readdirSync(directory)) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+      const source = readFileSync(join(directory, file), 'utf8');
+      for (const pattern of patterns) for (const match of source.matchAll(pattern)) codes.add(match[1]!);
+    }
+  }
+  return codes;
+}
+
+describe('error status table', () => {
+  it('has a status for every rejection code in core', () => {
+    const codes = rejectionCodesInCore();
+    expect(codes.size).toBeGreaterThan(40);
+    const missing = [...codes].filter((code) => !Object.hasOwn(ERROR_STATUS, code));
+    expect(missing).toEqual([]);
+  });
+
+  it('maps input errors to 400, ids taken to 409, rule refusals to 422', () => {
+    for (const code of [
+      'request_invalid',
+      'amount_invalid',
+      'amount_too_many_decimals',
+      'amount_not_positive',
+      'amount_overflow',
+      'transfer_id_invalid',
+    ]) {
+      expect(statusOfErrorCode(code)).toBe(400);
+    }
+    for (const [code, status] of Object.entries(ERROR_STATUS)) {
+      if (code.startsWith('idempotency_') || code.endsWith('_already_exists')) expect(status).toBe(409);
+      if (code.startsWith('segregation_') && code !== 'segregation_class_unknown') expect(status).toBe(422);
+      if (code.startsWith('correction_')) expect(status).toBe(422);
+    }
+    expect(statusOfErrorCode('unauthorized')).toBe(401);
+    expect(statusOfErrorCode('forbidden_role')).toBe(403);
+    expect(statusOfErrorCode('forbidden_not_own_account')).toBe(403);
+    expect(statusOfErrorCode('not_found')).toBe(404);
+    expect(statusOfErrorCode('batch_too_large')).toBe(413);
+    expect(statusOfErrorCode('service_unavailable')).toBe(503);
+    expect(statusOfErrorCode('internal_error')).toBe(500);
+  });
+
+  it('answers 422 for a rule code the table does not know yet', () => {
+    expect(statusOfErrorCode('some_future_rule')).toBe(422);
+  });
+});
