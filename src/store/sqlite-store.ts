@@ -65,7 +65,9 @@ export class SqliteStore implements LedgerStore, TamperForTest {
   #statements: Statements | null = null;
   /** The bound parameters of one entry chunk, reused by every commit to spare the allocation. */
   readonly #chunkParameters: unknown[] = new Array(ENTRY_CHUNK_ROWS * ENTRY_COLUMNS);
-  readonly #commitTransaction: Database.Transaction<(batch: CommittedBatch | null, failed: readonly FailedId[]) => void>;
+  readonly #commitTransaction: Database.Transaction<
+    (batch: CommittedBatch | null, failed: readonly FailedId[]) => void
+  >;
 
   /** Opens (creating if missing) the database at `path`; the parent directory must exist. */
   constructor(path: string) {
@@ -99,9 +101,13 @@ export class SqliteStore implements LedgerStore, TamperForTest {
     let version = 0;
     try {
       const readVersion = (): number => {
-        const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").get();
+        const table = db
+          .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'")
+          .get();
         if (table === undefined) return 0;
-        const row = db.prepare('SELECT max(version) AS version FROM migrations').get() as { version: number | null };
+        const row = db.prepare('SELECT max(version) AS version FROM migrations').get() as {
+          version: number | null;
+        };
         return row.version ?? 0;
       };
       version = readVersion();
@@ -239,12 +245,14 @@ export class SqliteStore implements LedgerStore, TamperForTest {
 
   /** Drops one guard trigger, runs the update and recreates the trigger, all in one transaction. */
   #tamperPastTrigger(trigger: SqliteGuardTrigger, sql: string, parameters: unknown[]): void {
-    this.#db.transaction(() => {
-      this.#db.exec(`DROP TRIGGER ${trigger}`);
-      const result = this.#db.prepare(sql).run(...parameters);
-      assert(result.changes === 1, 'the row to tamper does not exist');
-      this.#db.exec(SQLITE_GUARD_TRIGGERS[trigger]);
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        this.#db.exec(`DROP TRIGGER ${trigger}`);
+        const result = this.#db.prepare(sql).run(...parameters);
+        assert(result.changes === 1, 'the row to tamper does not exist');
+        this.#db.exec(SQLITE_GUARD_TRIGGERS[trigger]);
+      })
+      .immediate();
   }
 
   /** The body of the commit transaction; any throw rolls the whole batch back. */
