@@ -13,7 +13,11 @@ export const COMMON_OPTIONS = {
 } as const satisfies OptionsConfig;
 
 /** Parses `args` against the command's options plus the common ones; unknown options are usage errors. */
-export function parseCommandArgs<const O extends OptionsConfig>(command: string, args: readonly string[], options: O) {
+export function parseCommandArgs<const O extends OptionsConfig>(
+  command: string,
+  args: readonly string[],
+  options: O,
+) {
   try {
     return parseArgs({
       args: [...args],
@@ -22,7 +26,10 @@ export function parseCommandArgs<const O extends OptionsConfig>(command: string,
       strict: true,
     });
   } catch (error) {
-    throw usageError(((error as Error).message.split('\n')[0] ?? '').split('. To specify')[0] ?? 'invalid arguments', command);
+    throw usageError(
+      ((error as Error).message.split('\n')[0] ?? '').split('. To specify')[0] ?? 'invalid arguments',
+      command,
+    );
   }
 }
 
@@ -35,14 +42,16 @@ export function requireOption(command: string, name: string, value: string | und
 /** Parses a TCP port (0 picks a free one). */
 export function parsePort(command: string, text: string): number {
   const port = Number(text);
-  if (!/^\d{1,5}$/.test(text) || port > 65_535) throw usageError(`--port must be 0..65535, got "${text}"`, command);
+  if (!/^\d{1,5}$/.test(text) || port > 65_535)
+    throw usageError(`--port must be 0..65535, got "${text}"`, command);
   return port;
 }
 
 /** Parses a non-negative journal position. */
 export function parseSeq(command: string, name: string, text: string): number {
   const seq = Number(text);
-  if (!/^\d{1,15}$/.test(text) || !Number.isSafeInteger(seq)) throw usageError(`--${name} must be a journal seq, got "${text}"`, command);
+  if (!/^\d{1,15}$/.test(text) || !Number.isSafeInteger(seq))
+    throw usageError(`--${name} must be a journal seq, got "${text}"`, command);
   return seq;
 }
 

@@ -17,7 +17,10 @@ export function describeDatabase(db: string): string {
 }
 
 /** Opens the ledger for reading only (no hold sweeper, nothing submitted); closes it after `read`. */
-export async function withReadOnlyLedger<T>(db: string, read: (service: LedgerService) => Promise<T>): Promise<T> {
+export async function withReadOnlyLedger<T>(
+  db: string,
+  read: (service: LedgerService) => Promise<T>,
+): Promise<T> {
   const store = await openStore(db);
   let service: LedgerService;
   try {

@@ -23,11 +23,17 @@ export const SERVER_OPTIONS = {
 } as const;
 
 /** Resolves --url/--key against RINGFENCE_URL/RINGFENCE_KEY; a missing key is a usage error. */
-export function serverTarget(command: string, io: CliIo, values: { url?: string | undefined; key?: string | undefined }): ServerTarget {
+export function serverTarget(
+  command: string,
+  io: CliIo,
+  values: { url?: string | undefined; key?: string | undefined },
+): ServerTarget {
   const url = values.url ?? io.env.RINGFENCE_URL ?? SERVER_URL_DEFAULT;
   const key = values.key ?? io.env.RINGFENCE_KEY;
-  if (key === undefined || key.length === 0) throw usageError('an API key is required: pass --key or set RINGFENCE_KEY', command);
-  if (!/^https?:\/\//.test(url)) throw usageError(`--url must start with http:// or https://, got "${url}"`, command);
+  if (key === undefined || key.length === 0)
+    throw usageError('an API key is required: pass --key or set RINGFENCE_KEY', command);
+  if (!/^https?:\/\//.test(url))
+    throw usageError(`--url must start with http:// or https://, got "${url}"`, command);
   return { url: url.replace(/\/+$/, ''), key };
 }
 
@@ -53,16 +59,25 @@ export async function requestJson(
     response = await fetch(`${target.url}${path}`, init);
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
-    throw new CliError('server_unreachable', `cannot reach ${target.url}: ${cause?.code ?? (error as Error).message}`, {}, 1, {
-      cause: error,
-    });
+    throw new CliError(
+      'server_unreachable',
+      `cannot reach ${target.url}: ${cause?.code ?? (error as Error).message}`,
+      {},
+      1,
+      {
+        cause: error,
+      },
+    );
   }
   const text = await response.text();
   let parsed: unknown;
   try {
     parsed = text.length === 0 ? null : JSON.parse(text);
   } catch {
-    throw new CliError('response_invalid', `${method} ${path} answered ${response.status} with a body that is not JSON`);
+    throw new CliError(
+      'response_invalid',
+      `${method} ${path} answered ${response.status} with a body that is not JSON`,
+    );
   }
   if (!response.ok) throw errorFromResponse(response.status, parsed);
   return parsed;
@@ -71,7 +86,8 @@ export async function requestJson(
 /** Builds a query string from the options that are set. */
 export function queryString(parameters: Readonly<Record<string, string | number | undefined>>): string {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(parameters)) if (value !== undefined) search.set(name, String(value));
+  for (const [name, value] of Object.entries(parameters))
+    if (value !== undefined) search.set(name, String(value));
   const text = search.toString();
   return text.length === 0 ? '' : `?${text}`;
 }
@@ -79,8 +95,16 @@ export function queryString(parameters: Readonly<Record<string, string | number 
 function errorFromResponse(status: number, body: unknown): CliError {
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   if (error === undefined || typeof error.code !== 'string') {
-    return new CliError('response_invalid', `the server answered ${status} without an error envelope`, { status });
+    return new CliError('response_invalid', `the server answered ${status} without an error envelope`, {
+      status,
+    });
   }
-  const details = typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : {};
-  return new CliError(error.code, typeof error.message === 'string' ? error.message : error.code, { ...details, status });
+  const details =
+    typeof error.details === 'object' && error.details !== null
+      ? (error.details as Record<string, unknown>)
+      : {};
+  return new CliError(error.code, typeof error.message === 'string' ? error.message : error.code, {
+    ...details,
+    status,
+  });
 }

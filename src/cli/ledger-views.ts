@@ -63,7 +63,10 @@ export interface AccountFilter {
 
 /** True when the account passes every filter that is set. */
 export function matchesFilter(account: Account, filter: AccountFilter): boolean {
-  if (filter.customerId !== undefined && (account.owner.type !== 'customer' || account.owner.customerId !== filter.customerId)) {
+  if (
+    filter.customerId !== undefined &&
+    (account.owner.type !== 'customer' || account.owner.customerId !== filter.customerId)
+  ) {
     return false;
   }
   return filter.asset === undefined || account.asset === filter.asset;
@@ -87,7 +90,10 @@ export function toAccountView(engine: LedgerEngine, account: Account): AccountVi
       debitsPending: formatAmount(debitsPendingMinor, scale),
       creditsPending: formatAmount(creditsPendingMinor, scale),
       balance: formatAmount(postedOf(side, debitsPostedMinor, creditsPostedMinor), scale),
-      available: formatAmount(availableOf(side, debitsPostedMinor, creditsPostedMinor, debitsPendingMinor, creditsPendingMinor), scale),
+      available: formatAmount(
+        availableOf(side, debitsPostedMinor, creditsPostedMinor, debitsPendingMinor, creditsPendingMinor),
+        scale,
+      ),
     },
   };
 }
@@ -98,7 +104,11 @@ export function toPoolViews(engine: LedgerEngine): PoolView[] {
   for (const account of engine.listAccounts()) {
     if (account.segregationClass !== 'residual_interest') continue;
     const key = poolKeyOf(account.segregationClass, account.asset, account.accountClass);
-    residualByPool.set(key, (residualByPool.get(key) ?? 0n) + postedOf('claim', account.debitsPostedMinor, account.creditsPostedMinor));
+    residualByPool.set(
+      key,
+      (residualByPool.get(key) ?? 0n) +
+        postedOf('claim', account.debitsPostedMinor, account.creditsPostedMinor),
+    );
   }
   return engine.listPools().map((pool) => {
     const scale = scaleOf(engine, pool.asset);
@@ -113,7 +123,9 @@ export function toPoolViews(engine: LedgerEngine): PoolView[] {
       claims: formatAmount(pool.claimsPostedMinor, scale),
       customerClaimsPositive: customer ? formatAmount(pool.customerClaimsPositiveMinor, scale) : null,
       residualInterest: customer ? formatAmount(residualByPool.get(pool.key) ?? 0n, scale) : null,
-      excess: customer ? formatAmount(pool.custodyAvailableMinor - pool.customerClaimsPositiveMinor, scale) : null,
+      excess: customer
+        ? formatAmount(pool.custodyAvailableMinor - pool.customerClaimsPositiveMinor, scale)
+        : null,
     };
   });
 }

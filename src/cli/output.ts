@@ -6,7 +6,9 @@ import type { CliIo } from './command.ts';
 
 /** Prints `value` as indented JSON; bigints become decimal strings. */
 export function printJson(io: CliIo, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? item.toString() : item), 2)}\n`);
+  io.stdout(
+    `${JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? item.toString() : item), 2)}\n`,
+  );
 }
 
 /** A table column: a header, how to read the cell from a row, and its alignment. */
@@ -24,10 +26,16 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
     const values = rows.map((row) => column.cell(row));
     return column.align === 'amount' ? alignDecimalPoints(values) : values;
   });
-  const widths = columns.map((column, index) => Math.max(column.header.length, ...cells[index]!.map((value) => value.length)));
+  const widths = columns.map((column, index) =>
+    Math.max(column.header.length, ...cells[index]!.map((value) => value.length)),
+  );
   const line = (values: readonly string[]) =>
     values
-      .map((value, index) => (columns[index]!.align === undefined || columns[index]!.align === 'left' ? value.padEnd(widths[index]!) : value.padStart(widths[index]!)))
+      .map((value, index) =>
+        columns[index]!.align === undefined || columns[index]!.align === 'left'
+          ? value.padEnd(widths[index]!)
+          : value.padStart(widths[index]!),
+      )
       .join('  ')
       .trimEnd();
   const out = [line(columns.map((column) => column.header))];
@@ -36,14 +44,21 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
 }
 
 /** Renders `label: value` lines with the values aligned, each line prefixed by `indent`. */
-export function renderFields(fields: readonly (readonly [label: string, value: string])[], indent = ''): string {
+export function renderFields(
+  fields: readonly (readonly [label: string, value: string])[],
+  indent = '',
+): string {
   const width = Math.max(...fields.map(([label]) => label.length));
   return fields.map(([label, value]) => `${indent}${`${label}:`.padEnd(width + 2)}${value}\n`).join('');
 }
 
 /** Prints an error: JSON `{ error }` on stdout with --json (machines read stdout), text on stderr otherwise. */
 export function printError(io: CliIo, error: CliError, json: boolean): void {
-  const body = { code: error.code, message: error.message, ...(Object.keys(error.details).length > 0 ? { details: error.details } : {}) };
+  const body = {
+    code: error.code,
+    message: error.message,
+    ...(Object.keys(error.details).length > 0 ? { details: error.details } : {}),
+  };
   if (json) {
     printJson(io, { error: body });
     return;

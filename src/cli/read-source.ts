@@ -8,7 +8,9 @@ import { SERVER_OPTIONS, type ServerTarget, serverTarget } from './http-client.t
 export const READ_SOURCE_OPTIONS = { ...SERVER_OPTIONS, db: { type: 'string' } } as const;
 
 /** Where a read command reads from. */
-export type ReadSource = { readonly type: 'database'; readonly db: string } | { readonly type: 'server'; readonly target: ServerTarget };
+export type ReadSource =
+  | { readonly type: 'database'; readonly db: string }
+  | { readonly type: 'server'; readonly target: ServerTarget };
 
 /** --db wins; otherwise the server from --url/--key or the environment. Both at once is a usage error. */
 export function readSource(
@@ -17,7 +19,8 @@ export function readSource(
   values: { db?: string | undefined; url?: string | undefined; key?: string | undefined },
 ): ReadSource {
   if (values.db !== undefined) {
-    if (values.url !== undefined || values.key !== undefined) throw usageError('pass either --db or --url/--key, not both', command);
+    if (values.url !== undefined || values.key !== undefined)
+      throw usageError('pass either --db or --url/--key, not both', command);
     return { type: 'database', db: values.db };
   }
   return { type: 'server', target: serverTarget(command, io, values) };

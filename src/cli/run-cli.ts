@@ -77,7 +77,13 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
 function asCliError(error: unknown): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof JournalCorruptError) {
-    return new CliError('journal_corrupt', `${error.message} (run "ringfence journal verify")`, error.details, EXIT_FAILURE, { cause: error });
+    return new CliError(
+      'journal_corrupt',
+      `${error.message} (run "ringfence journal verify")`,
+      error.details,
+      EXIT_FAILURE,
+      { cause: error },
+    );
   }
   if (error instanceof StoreError || error instanceof WriterStoppedError) {
     const cause = error.cause instanceof Error ? error.cause.message : undefined;
@@ -94,6 +100,8 @@ function snakeCase(name: string): string {
 }
 
 function readVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return manifest.version;
 }

@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { assert } from '../core/assert.ts';
 import type { SegregationClass, TransferKind } from '../core/ledger/classes.ts';
+import { CLASS_RULES } from '../core/ledger/classes.ts';
 import { availableOf } from '../core/ledger/state.ts';
 import type { Command, CommandResult, Leg, Owner, TransferCommand } from '../core/ledger/types.ts';
-import { CLASS_RULES } from '../core/ledger/classes.ts';
 import { divCeil, divFloor } from '../core/money/amount.ts';
 import type { LedgerService } from './ledger-service.ts';
 
@@ -39,7 +39,8 @@ export const DEMO_REFUSED_LABEL = 'refused-treasury-sweep';
 
 /** Account ids of the demo book, by role. */
 export const demoAccountIds = {
-  customer: (customerId: string, accountClass: string, asset: string) => `${customerId}:${accountClass}:${asset}`,
+  customer: (customerId: string, accountClass: string, asset: string) =>
+    `${customerId}:${accountClass}:${asset}`,
   segregated: (accountClass: string, asset: string) => `seg:${accountClass}:${asset}`,
   residual: (accountClass: string, asset: string) => `ri:${accountClass}:${asset}`,
   houseCustody: (asset: string) => `house:custody:${asset}`,
@@ -168,20 +169,38 @@ const LAST_NAMES = (
  * Seeds an empty ledger with the demo book and returns what it wrote. Every command must be accepted
  * except the deliberate sweep, which must be refused with `segregation_customer_to_house_forbidden`.
  */
-export async function seedDemoBook(service: LedgerService, options: SeedDemoBookOptions = {}): Promise<DemoBookSummary> {
+export async function seedDemoBook(
+  service: LedgerService,
+  options: SeedDemoBookOptions = {},
+): Promise<DemoBookSummary> {
   const seed = options.seed ?? DEMO_SEED_DEFAULT;
   const nowMs = options.nowMs ?? Date.now();
   assert(Number.isSafeInteger(seed), 'the demo seed is an integer');
-  assert((await service.read((engine) => engine.headSeq)) === 0, 'the demo book is seeded into an empty ledger only');
+  assert(
+    (await service.read((engine) => engine.headSeq)) === 0,
+    'the demo book is seeded into an empty ledger only',
+  );
   const book = new DemoBookWriter(service, seed);
   const customers = await book.openBook();
   await book.fundHouse();
   await book.depositCustomers(customers);
   await book.settleTrades(customers);
   await book.moveBetweenClasses();
-  const posted = await book.withdrawThroughHold(customers, 'derivatives', 'BTC', 'withdrawal-instruction-0001', nowMs + HOUR_MS);
+  const posted = await book.withdrawThroughHold(
+    customers,
+    'derivatives',
+    'BTC',
+    'withdrawal-instruction-0001',
+    nowMs + HOUR_MS,
+  );
   await book.postHold(posted.holdId, 'withdrawal-instruction-0001');
-  const pending = await book.withdrawThroughHold(customers, 'spot', 'USDC', 'withdrawal-instruction-0002', nowMs + 24 * HOUR_MS);
+  const pending = await book.withdrawThroughHold(
+    customers,
+    'spot',
+    'USDC',
+    'withdrawal-instruction-0002',
+    nowMs + 24 * HOUR_MS,
+  );
   const refused = await book.attemptTreasurySweep();
   const counts = await service.read((engine) => ({
     headSeq: engine.headSeq,
@@ -235,12 +254,20 @@ class DemoBookWriter {
   /** Registry, customers and every account, in one batch. */
   async openBook(): Promise<DemoCustomer[]> {
     const commands: Command[] = [];
-    for (const asset of DEMO_ASSETS) commands.push({ type: 'register_asset', code: asset.code, scale: asset.scale });
+    for (const asset of DEMO_ASSETS)
+      commands.push({ type: 'register_asset', code: asset.code, scale: asset.scale });
     for (const code of DEMO_ACCOUNT_CLASSES) commands.push({ type: 'add_account_class', code });
     const customers = this.drawCustomers();
-    for (const customer of customers) commands.push({ type: 'create_customer', id: customer.id, name: customer.name });
+    for (const customer of customers)
+      commands.push({ type: 'create_customer', id: customer.id, name: customer.name });
     const house: Owner = { type: 'house' };
-    const open = (id: string, segregationClass: SegregationClass, asset: string, accountClass: string | null, owner: Owner = house): Command => ({
+    const open = (
+      id: string,
+      segregationClass: SegregationClass,
+      asset: string,
+      accountClass: string | null,
+      owner: Owner = house,
+    ): Command => ({
       type: 'open_account',
       id,
       owner,
@@ -255,15 +282,27 @@ class DemoBookWriter {
       commands.push(open(demoAccountIds.insuranceCustody(asset), 'insurance_custody', asset, null));
       commands.push(open(demoAccountIds.insuranceFund(asset), 'insurance_fund', asset, null));
       for (const accountClass of DEMO_ACCOUNT_CLASSES) {
-        commands.push(open(demoAccountIds.segregated(accountClass, asset), 'segregated_custody', asset, accountClass));
-        commands.push(open(demoAccountIds.residual(accountClass, asset), 'residual_interest', asset, accountClass));
+        commands.push(
+          open(demoAccountIds.segregated(accountClass, asset), 'segregated_custody', asset, accountClass),
+        );
+        commands.push(
+          open(demoAccountIds.residual(accountClass, asset), 'residual_interest', asset, accountClass),
+        );
       }
     }
     for (const customer of customers) {
       const owner: Owner = { type: 'customer', customerId: customer.id };
       for (const accountClass of customer.accountClasses) {
         for (const { code: asset } of DEMO_ASSETS) {
-          commands.push(open(demoAccountIds.customer(customer.id, accountClass, asset), 'customer_collateral', asset, accountClass, owner));
+          commands.push(
+            open(
+              demoAccountIds.customer(customer.id, accountClass, asset),
+              'customer_collateral',
+              asset,
+              accountClass,
+              owner,
+            ),
+          );
         }
       }
     }
@@ -278,23 +317,57 @@ class DemoBookWriter {
       const plan = ASSET_PLAN[asset];
       const capital = plan.capitalUnits * unit;
       await this.transfer('house_capital', `capital-subscription-2026-${asset.toLowerCase()}`, [
-        { debit: demoAccountIds.houseCustody(asset), credit: demoAccountIds.external(asset), asset, amountMinor: capital },
+        {
+          debit: demoAccountIds.houseCustody(asset),
+          credit: demoAccountIds.external(asset),
+          asset,
+          amountMinor: capital,
+        },
       ]);
       await this.transfer('house_transfer', `board-resolution-2026-07-${asset.toLowerCase()}`, [
-        { debit: demoAccountIds.external(asset), credit: demoAccountIds.houseEquity(asset), asset, amountMinor: capital },
+        {
+          debit: demoAccountIds.external(asset),
+          credit: demoAccountIds.houseEquity(asset),
+          asset,
+          amountMinor: capital,
+        },
       ]);
       for (const accountClass of DEMO_ACCOUNT_CLASSES) {
         // Residual interest is house money placed inside segregation: the coins and the claim move together.
         const residual = plan.residualUnits[accountClass] * unit;
-        await this.transfer('residual_interest_deposit', `residual-interest-policy-${accountClass}-${asset.toLowerCase()}`, [
-          { debit: demoAccountIds.segregated(accountClass, asset), credit: demoAccountIds.houseCustody(asset), asset, amountMinor: residual },
-          { debit: demoAccountIds.houseEquity(asset), credit: demoAccountIds.residual(accountClass, asset), asset, amountMinor: residual },
-        ]);
+        await this.transfer(
+          'residual_interest_deposit',
+          `residual-interest-policy-${accountClass}-${asset.toLowerCase()}`,
+          [
+            {
+              debit: demoAccountIds.segregated(accountClass, asset),
+              credit: demoAccountIds.houseCustody(asset),
+              asset,
+              amountMinor: residual,
+            },
+            {
+              debit: demoAccountIds.houseEquity(asset),
+              credit: demoAccountIds.residual(accountClass, asset),
+              asset,
+              amountMinor: residual,
+            },
+          ],
+        );
       }
       const insurance = plan.insuranceUnits * unit;
       await this.transfer('insurance_fund_deposit', `insurance-fund-policy-${asset.toLowerCase()}`, [
-        { debit: demoAccountIds.insuranceCustody(asset), credit: demoAccountIds.houseCustody(asset), asset, amountMinor: insurance },
-        { debit: demoAccountIds.houseEquity(asset), credit: demoAccountIds.insuranceFund(asset), asset, amountMinor: insurance },
+        {
+          debit: demoAccountIds.insuranceCustody(asset),
+          credit: demoAccountIds.houseCustody(asset),
+          asset,
+          amountMinor: insurance,
+        },
+        {
+          debit: demoAccountIds.houseEquity(asset),
+          credit: demoAccountIds.insuranceFund(asset),
+          asset,
+          amountMinor: insurance,
+        },
       ]);
     }
   }
@@ -304,7 +377,9 @@ class DemoBookWriter {
     for (const customer of customers) {
       for (const accountClass of customer.accountClasses) {
         const featured = customer.id === DEMO_FEATURED_CUSTOMER_ID;
-        const assets = DEMO_ASSETS.filter(({ code }) => (featured && (code === 'USDC' || code === 'BTC')) || this.random.below(100) < 45);
+        const assets = DEMO_ASSETS.filter(
+          ({ code }) => (featured && (code === 'USDC' || code === 'BTC')) || this.random.below(100) < 45,
+        );
         for (const { code: asset } of assets) {
           const deposits = 1 + this.random.below(3);
           for (let index = 0; index < deposits; index += 1) {
@@ -314,7 +389,11 @@ class DemoBookWriter {
                 debit: demoAccountIds.segregated(accountClass, asset),
                 credit: demoAccountIds.customer(customer.id, accountClass, asset),
                 asset,
-                amountMinor: this.random.amountBetween(plan.depositMinMinor, plan.depositMaxMinor, plan.stepMinor),
+                amountMinor: this.random.amountBetween(
+                  plan.depositMinMinor,
+                  plan.depositMaxMinor,
+                  plan.stepMinor,
+                ),
               },
             ]);
           }
@@ -335,7 +414,8 @@ class DemoBookWriter {
   // Draws are retried when they pick an unaffordable or self-trade; the cap keeps a bad seed finite.
   private async repeat(count: number, attempt: () => Promise<boolean>): Promise<void> {
     let done = 0;
-    for (let attempts = 0; done < count && attempts < count * 10; attempts += 1) if (await attempt()) done += 1;
+    for (let attempts = 0; done < count && attempts < count * 10; attempts += 1)
+      if (await attempt()) done += 1;
     assert(done === count, `the demo book settles ${count} trades of each kind`);
   }
 
@@ -349,8 +429,18 @@ class DemoBookWriter {
       'internal_transfer',
       'transfer-instruction-0001',
       [
-        { debit: from, credit: demoAccountIds.customer(DEMO_FEATURED_CUSTOMER_ID, 'derivatives', asset), asset, amountMinor: amount },
-        { debit: demoAccountIds.segregated('derivatives', asset), credit: demoAccountIds.segregated('spot', asset), asset, amountMinor: amount },
+        {
+          debit: from,
+          credit: demoAccountIds.customer(DEMO_FEATURED_CUSTOMER_ID, 'derivatives', asset),
+          asset,
+          amountMinor: amount,
+        },
+        {
+          debit: demoAccountIds.segregated('derivatives', asset),
+          credit: demoAccountIds.segregated('spot', asset),
+          asset,
+          amountMinor: amount,
+        },
       ],
       DEMO_FEATURED_CUSTOMER_ID,
     );
@@ -366,7 +456,8 @@ class DemoBookWriter {
   ): Promise<{ holdId: string; expiresAtMs: number }> {
     const candidates: { id: string; available: bigint }[] = [];
     for (const customer of customers) {
-      if (customer.id === DEMO_FEATURED_CUSTOMER_ID || !customer.accountClasses.includes(accountClass)) continue;
+      if (customer.id === DEMO_FEATURED_CUSTOMER_ID || !customer.accountClasses.includes(accountClass))
+        continue;
       const available = await this.available(demoAccountIds.customer(customer.id, accountClass, asset));
       if (available > 0n) candidates.push({ id: customer.id, available });
     }
@@ -392,7 +483,9 @@ class DemoBookWriter {
 
   /** Posts the hold in full, as custody does once the withdrawal is broadcast. */
   async postHold(holdId: string, reference: string): Promise<void> {
-    await this.submitAll([{ type: 'post_hold', id: demoTransferId(this.seed, `${reference}-post`), holdId, amountMinor: null }]);
+    await this.submitAll([
+      { type: 'post_hold', id: demoTransferId(this.seed, `${reference}-post`), holdId, amountMinor: null },
+    ]);
     this.accepted += 1;
   }
 
@@ -411,8 +504,17 @@ class DemoBookWriter {
     };
     const [result] = await this.service.submit([command]);
     assert(result !== undefined && !result.ok, 'the treasury sweep of customer money must be refused');
-    assert(result.error.code === DEMO_REFUSED_CODE, `the sweep must be refused as ${DEMO_REFUSED_CODE}, got ${result.error.code}`);
-    return { transferId: command.id, kind: command.kind, reference: command.reference, code: result.error.code, message: result.error.message };
+    assert(
+      result.error.code === DEMO_REFUSED_CODE,
+      `the sweep must be refused as ${DEMO_REFUSED_CODE}, got ${result.error.code}`,
+    );
+    return {
+      transferId: command.id,
+      kind: command.kind,
+      reference: command.reference,
+      code: result.error.code,
+      message: result.error.message,
+    };
   }
 
   private async spotFill(spot: readonly DemoCustomer[]): Promise<boolean> {
@@ -428,7 +530,9 @@ class DemoBookWriter {
     // The buyer spends at most 60% of its quote balance, leaving room for the taker fee.
     const affordableBase = divFloor((await this.available(buyerQuote)) * baseScale * 3n, price * 5n);
     const offeredBase = divFloor((await this.available(sellerBase)) * 3n, 5n);
-    const ceiling = affordableBase < offeredBase ? affordableBase : offeredBase;
+    // The smaller of the two (Math.min does not take bigints).
+    let ceiling = affordableBase;
+    if (offeredBase < ceiling) ceiling = offeredBase;
     const step = ASSET_PLAN[base].stepMinor;
     if (ceiling < step * 10n) return false;
     const baseAmount = this.random.amountBetween(step, ceiling, step);
@@ -436,8 +540,18 @@ class DemoBookWriter {
     if (quoteAmount === 0n) return false;
     const fill = this.nextFill();
     await this.transfer('trade_settlement', fill, [
-      { debit: buyerQuote, credit: demoAccountIds.customer(seller.id, 'spot', quote), asset: quote, amountMinor: quoteAmount },
-      { debit: sellerBase, credit: demoAccountIds.customer(buyer.id, 'spot', base), asset: base, amountMinor: baseAmount },
+      {
+        debit: buyerQuote,
+        credit: demoAccountIds.customer(seller.id, 'spot', quote),
+        asset: quote,
+        amountMinor: quoteAmount,
+      },
+      {
+        debit: sellerBase,
+        credit: demoAccountIds.customer(buyer.id, 'spot', base),
+        asset: base,
+        amountMinor: baseAmount,
+      },
     ]);
     // The taker fee rounds up: the venue never undercharges by a fraction of a minor unit.
     const fee = divCeil(quoteAmount * TAKER_FEE_BPS, BPS_PER_UNIT);
@@ -459,7 +573,12 @@ class DemoBookWriter {
     const pnl = this.random.amountBetween(step, ceiling, step);
     const fill = this.nextFill();
     await this.transfer('trade_settlement', fill, [
-      { debit: from, credit: demoAccountIds.customer(winner.id, 'derivatives', asset), asset, amountMinor: pnl },
+      {
+        debit: from,
+        credit: demoAccountIds.customer(winner.id, 'derivatives', asset),
+        asset,
+        amountMinor: pnl,
+      },
     ]);
     const fee = divCeil(pnl * TAKER_FEE_BPS, BPS_PER_UNIT);
     if (fee <= (await this.available(from))) {
@@ -484,7 +603,9 @@ class DemoBookWriter {
     if (ceiling < step * 10n) return false;
     const pnl = this.random.amountBetween(step, ceiling, step);
     await this.transfer('trade_settlement', this.nextFill(), [
-      houseWins ? { debit: account, credit: residual, asset, amountMinor: pnl } : { debit: residual, credit: account, asset, amountMinor: pnl },
+      houseWins
+        ? { debit: account, credit: residual, asset, amountMinor: pnl }
+        : { debit: residual, credit: account, asset, amountMinor: pnl },
     ]);
     return true;
   }
@@ -497,7 +618,12 @@ class DemoBookWriter {
       const id = `cust-${String(index + 1).padStart(3, '0')}`;
       const roll = this.random.below(100);
       // Most customers trade derivatives, half of them spot as well; the featured customer does both.
-      const accountClasses = id === DEMO_FEATURED_CUSTOMER_ID || roll < 45 ? ['derivatives', 'spot'] : roll < 80 ? ['derivatives'] : ['spot'];
+      const accountClasses =
+        id === DEMO_FEATURED_CUSTOMER_ID || roll < 45
+          ? ['derivatives', 'spot']
+          : roll < 80
+            ? ['derivatives']
+            : ['spot'];
       customers.push({ id, name: `${firstNames[index]} ${lastNames[index]}`, accountClasses });
     }
     return customers;
@@ -516,7 +642,13 @@ class DemoBookWriter {
     const account = await this.service.read((engine) => engine.getAccount(accountId));
     assert(account !== undefined, `demo account ${accountId} exists`);
     const side = CLASS_RULES[account.segregationClass].side;
-    return availableOf(side, account.debitsPostedMinor, account.creditsPostedMinor, account.debitsPendingMinor, account.creditsPendingMinor);
+    return availableOf(
+      side,
+      account.debitsPostedMinor,
+      account.creditsPostedMinor,
+      account.debitsPendingMinor,
+      account.creditsPendingMinor,
+    );
   }
 
   /** Submits one transfer (a hold when `holdExpiresAtMs` is set), asserts it was accepted and returns its id. */
@@ -537,7 +669,10 @@ class DemoBookWriter {
   private async submitAll(commands: readonly Command[]): Promise<void> {
     const results: CommandResult[] = await this.service.submit(commands);
     for (const [index, result] of results.entries()) {
-      assert(result.ok && !result.duplicate, `demo command ${index} (${commands[index]?.type}) must be accepted: ${result.ok ? 'duplicate' : result.error.code}`);
+      assert(
+        result.ok && !result.duplicate,
+        `demo command ${index} (${commands[index]?.type}) must be accepted: ${result.ok ? 'duplicate' : result.error.code}`,
+      );
     }
   }
 }
@@ -561,7 +696,10 @@ class SeededRandom {
 
   /** An integer in [0, bound); the modulo bias is irrelevant for a demo and keeps it exact. */
   below(bound: number): number {
-    assert(Number.isSafeInteger(bound) && bound > 0 && bound <= 0x1_0000_0000, 'bound is a positive 32-bit integer');
+    assert(
+      Number.isSafeInteger(bound) && bound > 0 && bound <= 0x1_0000_0000,
+      'bound is a positive 32-bit integer',
+    );
     return this.nextUint32() % bound;
   }
 

@@ -46,6 +46,9 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         body TEXT NOT NULL,
         PRIMARY KEY (seq, idx)
       );
+      -- No index on journal_entries.id: ids are random 128-bit values, so every insert would land on a random
+      -- index page (measured ~25% fewer transfers/s). Nothing looks entries up by id: the engine rebuilds its
+      -- id map by replaying the journal.
       CREATE TABLE accounts (
         id TEXT COLLATE "C" PRIMARY KEY,
         asset TEXT NOT NULL,

@@ -46,7 +46,9 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         body TEXT NOT NULL,
         PRIMARY KEY (seq, idx)
       ) WITHOUT ROWID;
-
+      -- No index on journal_entries.id: ids are random 128-bit values, so each batch would dirty hundreds of
+      -- index pages (measured 2.4x fewer transfers/s). Nothing looks entries up by id: the engine rebuilds its
+      -- id map by replaying the journal.
       CREATE TABLE accounts (
         id TEXT PRIMARY KEY,
         asset TEXT NOT NULL,

@@ -24,7 +24,10 @@ function childEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   return env;
 }
 
-function spawnCli(args: readonly string[], env: Readonly<Record<string, string>>): ChildProcessWithoutNullStreams {
+function spawnCli(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [BIN, ...args], { cwd: REPOSITORY_ROOT, env: childEnv(env) });
 }
 
@@ -42,7 +45,9 @@ export function runCli(args: readonly string[], env: Readonly<Record<string, str
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`ringfence ${args.join(' ')} did not finish in ${WAIT_MS_MAX} ms\n${stdout}\n${stderr}`));
+      reject(
+        new Error(`ringfence ${args.join(' ')} did not finish in ${WAIT_MS_MAX} ms\n${stdout}\n${stderr}`),
+      );
     }, WAIT_MS_MAX);
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -62,7 +67,11 @@ export interface RunningCli {
 }
 
 /** Starts `ringfence ...args` and resolves once stdout matches `ready`; rejects if it exits first. */
-export function startCli(args: readonly string[], ready: RegExp, env: Readonly<Record<string, string>> = {}): Promise<RunningCli> {
+export function startCli(
+  args: readonly string[],
+  ready: RegExp,
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunningCli> {
   const child = spawnCli(args, env);
   let stdout = '';
   let stderr = '';
@@ -81,7 +90,11 @@ export function startCli(args: readonly string[], ready: RegExp, env: Readonly<R
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`ringfence ${args.join(' ')} printed no ${ready} in ${WAIT_MS_MAX} ms\n${stdout}\n${stderr}`));
+      reject(
+        new Error(
+          `ringfence ${args.join(' ')} printed no ${ready} in ${WAIT_MS_MAX} ms\n${stdout}\n${stderr}`,
+        ),
+      );
     }, WAIT_MS_MAX);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
@@ -96,7 +109,11 @@ export function startCli(args: readonly string[], ready: RegExp, env: Readonly<R
     child.on('error', reject);
     void exited.then((run) => {
       clearTimeout(timer);
-      reject(new Error(`ringfence ${args.join(' ')} exited (${run.code ?? run.signal}) before it was ready\n${run.stdout}\n${run.stderr}`));
+      reject(
+        new Error(
+          `ringfence ${args.join(' ')} exited (${run.code ?? run.signal}) before it was ready\n${run.stdout}\n${run.stderr}`,
+        ),
+      );
     });
   });
 }

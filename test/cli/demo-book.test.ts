@@ -75,7 +75,9 @@ describe.each(STORE_KINDS)('seedDemoBook on %s', (kind) => {
       const service = await freshService(kind);
       const summary = await seedDemoBook(service, { seed, nowMs: NOW_MS });
       const accounts = await service.read((engine) => engine.listAccounts());
-      return JSON.stringify({ summary, accounts }, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+      return JSON.stringify({ summary, accounts }, (_key, value) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      );
     };
     const first = await fingerprint(11);
     expect(await fingerprint(11)).toBe(first);

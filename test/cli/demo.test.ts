@@ -33,7 +33,9 @@ describe('ringfence demo', () => {
       expect(await health.json()).toMatchObject({ status: 'ok' });
 
       const customerKey = printed(stdout, 'customer cust-001');
-      const balances = await fetch(`${url}/v1/balances?customerId=cust-001`, { headers: { authorization: `Bearer ${customerKey}` } });
+      const balances = await fetch(`${url}/v1/balances?customerId=cust-001`, {
+        headers: { authorization: `Bearer ${customerKey}` },
+      });
       expect(balances.status).toBe(200);
       const body = (await balances.json()) as { accounts: { id: string }[] };
       expect(body.accounts.map((account) => account.id)).toContain('cust-001:derivatives:USDC');
@@ -41,7 +43,15 @@ describe('ringfence demo', () => {
       // The CLI line the demo prints for the refused sweep, run against the demo itself.
       const operatorKey = printed(stdout, 'operator');
       const sweep = await runCli(
-        ['transfer', '--kind', 'house_transfer', '--reference', 'treasury-sweep-demo', '--leg', 'cust-001:derivatives:USDC,house:equity:USDC,USDC,10000'],
+        [
+          'transfer',
+          '--kind',
+          'house_transfer',
+          '--reference',
+          'treasury-sweep-demo',
+          '--leg',
+          'cust-001:derivatives:USDC,house:equity:USDC,USDC,10000',
+        ],
         { RINGFENCE_URL: url!, RINGFENCE_KEY: operatorKey },
       );
       expect(sweep.code).toBe(1);
@@ -58,7 +68,12 @@ describe('ringfence demo', () => {
     // A second start reuses the book and still reports the refusal recorded when it was seeded.
     const again = await startCli(['demo', '--db', db, '--port', '0', '--json'], /\n/);
     try {
-      const started = JSON.parse(again.stdout()) as { seeded: boolean; refused: { code: string } | null; keys: { auditor: string }; url: string };
+      const started = JSON.parse(again.stdout()) as {
+        seeded: boolean;
+        refused: { code: string } | null;
+        keys: { auditor: string };
+        url: string;
+      };
       expect(started.seeded).toBe(false);
       expect(started.refused?.code).toBe('segregation_customer_to_house_forbidden');
       const pools = await runCli(['pools', '--url', started.url, '--key', started.keys.auditor, '--json']);

@@ -31,7 +31,10 @@ describe.each(STORE_KINDS)('ringfence journal on %s', (kind) => {
 
     const head = await runCli(['journal', 'head', '--db', seeded.db, '--json']);
     expect(head.code).toBe(0);
-    expect(JSON.parse(head.stdout)).toMatchObject({ seq: seeded.summary.headSeq, hash: JSON.parse(json.stdout).headHash });
+    expect(JSON.parse(head.stdout)).toMatchObject({
+      seq: seeded.summary.headSeq,
+      hash: JSON.parse(json.stdout).headHash,
+    });
   });
 
   it('exits 1 and names the first batch that does not match after a journal entry is rewritten', async () => {
@@ -73,7 +76,10 @@ describe.each(STORE_KINDS)('ringfence journal on %s', (kind) => {
     const store = await seeded.reopen();
     try {
       const stored = (await store.readAccounts()).find((candidate) => candidate.id === account)!;
-      await store.dangerouslyTamperAccountForTest({ ...stored, creditsPostedMinor: stored.creditsPostedMinor + 1_000_000n });
+      await store.dangerouslyTamperAccountForTest({
+        ...stored,
+        creditsPostedMinor: stored.creditsPostedMinor + 1_000_000n,
+      });
     } finally {
       await store.close();
     }

@@ -3,7 +3,13 @@
 
 import { type DemoBookSummary, seedDemoBook } from '../../src/service/demo-book.ts';
 import { LedgerService } from '../../src/service/ledger-service.ts';
-import { createTestLocation, openTestStoreAt, type StoreKind, type TestStore, type TestStoreLocation } from '../support/stores.ts';
+import {
+  createTestLocation,
+  openTestStoreAt,
+  type StoreKind,
+  type TestStore,
+  type TestStoreLocation,
+} from '../support/stores.ts';
 
 /** A seeded database: where it lives (the --db argument) and what the seeding wrote. */
 export interface SeededDatabase {

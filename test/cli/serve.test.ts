@@ -39,10 +39,20 @@ describe.each(STORE_KINDS)('ringfence serve on %s', (kind) => {
       const remote = { RINGFENCE_URL: started.url, RINGFENCE_KEY: operator };
 
       // Reads over HTTP and straight from the database agree (the database is only read).
-      for (const command of [['pools'], ['holds'], ['accounts', '--customer', 'cust-001'], ['balances', '--asset', 'BTC']]) {
-        expect(await json([...command, '--key', auditor, '--url', started.url])).toEqual(await json([...command, '--db', db]));
+      for (const command of [
+        ['pools'],
+        ['holds'],
+        ['accounts', '--customer', 'cust-001'],
+        ['balances', '--asset', 'BTC'],
+      ]) {
+        expect(await json([...command, '--key', auditor, '--url', started.url])).toEqual(
+          await json([...command, '--db', db]),
+        );
       }
-      const mine = (await json(['balances', '--key', customer, '--url', started.url])) as { asOfSeq: number; accounts: { id: string }[] };
+      const mine = (await json(['balances', '--key', customer, '--url', started.url])) as {
+        asOfSeq: number;
+        accounts: { id: string }[];
+      };
       expect(mine.asOfSeq).toBe(seeded.summary.headSeq);
       expect(mine.accounts.length).toBeGreaterThan(0);
       expect(mine.accounts.every((account) => account.id.startsWith('cust-001:'))).toBe(true);
@@ -51,35 +61,74 @@ describe.each(STORE_KINDS)('ringfence serve on %s', (kind) => {
 
       const table = await runCli(['balances', '--customer', 'cust-001'], remote);
       expect(table.code).toBe(0);
-      expect(table.stdout).toMatch(/^Balances as of journal seq \d+\nACCOUNT +CLASS +ASSET +BALANCE +AVAILABLE\n/);
+      expect(table.stdout).toMatch(
+        /^Balances as of journal seq \d+\nACCOUNT +CLASS +ASSET +BALANCE +AVAILABLE\n/,
+      );
       expect(table.stdout).toMatch(/^cust-001:derivatives:USDC +customer_collateral +USDC +[\d.]+ +[\d.]+$/m);
 
       // A transfer is accepted once; the same id and content again answers the original result.
       const id = 'c0ffee00000000000000000000000001';
-      const trade = ['transfer', '--id', id, '--kind', 'trade_settlement', '--reference', 'fill-cli-0001', '--leg', 'ri:derivatives:USDC,cust-001:derivatives:USDC,USDC,125.5'];
+      const trade = [
+        'transfer',
+        '--id',
+        id,
+        '--kind',
+        'trade_settlement',
+        '--reference',
+        'fill-cli-0001',
+        '--leg',
+        'ri:derivatives:USDC,cust-001:derivatives:USDC,USDC,125.5',
+      ];
       const accepted = await runCli(trade, remote);
       expect(accepted.code, accepted.stderr).toBe(0);
       expect(accepted.stdout).toContain(`accepted: transfer ${id}`);
       expect(await json(trade, remote)).toEqual({ id, seq: seeded.summary.headSeq + 1, duplicate: true });
-      const before = (await json(['balances', '--as-of', String(seeded.summary.headSeq), '--customer', 'cust-001', '--asset', 'USDC'], remote)) as {
+      const before = (await json(
+        ['balances', '--as-of', String(seeded.summary.headSeq), '--customer', 'cust-001', '--asset', 'USDC'],
+        remote,
+      )) as {
         accounts: { id: string; balances: { balance: string } }[];
       };
-      expect(before.accounts.map((account) => account.id)).toEqual(['cust-001:derivatives:USDC', 'cust-001:spot:USDC']);
+      expect(before.accounts.map((account) => account.id)).toEqual([
+        'cust-001:derivatives:USDC',
+        'cust-001:spot:USDC',
+      ]);
 
       // The ledger refuses customer money moving to the house; the CLI prints the code and exits 1.
       const sweep = await runCli(
-        ['transfer', '--kind', 'house_transfer', '--reference', 'treasury-sweep-cli', '--leg', 'cust-001:derivatives:USDC,house:equity:USDC,USDC,1'],
+        [
+          'transfer',
+          '--kind',
+          'house_transfer',
+          '--reference',
+          'treasury-sweep-cli',
+          '--leg',
+          'cust-001:derivatives:USDC,house:equity:USDC,USDC,1',
+        ],
         remote,
       );
       expect(sweep.code).toBe(1);
-      expect(sweep.stderr).toMatch(/^error segregation_customer_to_house_forbidden: a house_transfer cannot move a customer claim to the house\n/);
+      expect(sweep.stderr).toMatch(
+        /^error segregation_customer_to_house_forbidden: a house_transfer cannot move a customer claim to the house\n/,
+      );
       expect(sweep.stderr).toContain('status: 422');
       const sweepJson = await runCli(
-        ['transfer', '--json', '--kind', 'house_transfer', '--reference', 'treasury-sweep-cli', '--leg', 'cust-001:derivatives:USDC,house:equity:USDC,USDC,1'],
+        [
+          'transfer',
+          '--json',
+          '--kind',
+          'house_transfer',
+          '--reference',
+          'treasury-sweep-cli',
+          '--leg',
+          'cust-001:derivatives:USDC,house:equity:USDC,USDC,1',
+        ],
         remote,
       );
       expect(sweepJson.code).toBe(1);
-      expect(JSON.parse(sweepJson.stdout)).toMatchObject({ error: { code: 'segregation_customer_to_house_forbidden' } });
+      expect(JSON.parse(sweepJson.stdout)).toMatchObject({
+        error: { code: 'segregation_customer_to_house_forbidden' },
+      });
 
       // A customer key sees only its own affairs.
       const forbidden = await runCli(['pools', '--url', started.url, '--key', customer]);

@@ -37,11 +37,18 @@ ${READ_SOURCE_HELP}
     let accounts: readonly AccountView[];
     if (source.type === 'database') {
       accounts = await withReadOnlyLedger(source.db, (service) =>
-        service.read((engine) => engine.listAccounts().filter((account) => matchesFilter(account, filter)).map((account) => toAccountView(engine, account))),
+        service.read((engine) =>
+          engine
+            .listAccounts()
+            .filter((account) => matchesFilter(account, filter))
+            .map((account) => toAccountView(engine, account)),
+        ),
       );
     } else {
       const query = queryString({ customerId: filter.customerId, asset: filter.asset });
-      accounts = ((await requestJson(source.target, 'GET', `/v1/accounts${query}`)) as { accounts: AccountView[] }).accounts;
+      accounts = (
+        (await requestJson(source.target, 'GET', `/v1/accounts${query}`)) as { accounts: AccountView[] }
+      ).accounts;
     }
     if (values.json) {
       printJson(io, { accounts });
@@ -50,7 +57,10 @@ ${READ_SOURCE_HELP}
     io.stdout(
       renderTable(accounts, [
         { header: 'ACCOUNT', cell: (account) => account.id },
-        { header: 'OWNER', cell: (account) => (account.owner.type === 'customer' ? account.owner.customerId : 'house') },
+        {
+          header: 'OWNER',
+          cell: (account) => (account.owner.type === 'customer' ? account.owner.customerId : 'house'),
+        },
         { header: 'SEGREGATION CLASS', cell: (account) => account.segregationClass },
         { header: 'ACCOUNT CLASS', cell: (account) => account.accountClass ?? '-' },
         { header: 'ASSET', cell: (account) => account.asset },

@@ -53,10 +53,20 @@ ${READ_SOURCE_HELP}
       result = await withReadOnlyLedger(source.db, async (service) => {
         const head = await service.read((engine) => engine.headSeq);
         if (asOf !== undefined && asOf > head) {
-          throw new CliError('as_of_beyond_head', `the journal ends at seq ${head}`, { asOfSeq: asOf, headSeq: head });
+          throw new CliError('as_of_beyond_head', `the journal ends at seq ${head}`, {
+            asOfSeq: asOf,
+            headSeq: head,
+          });
         }
-        const accounts = asOf === undefined ? await service.read((engine) => engine.listAccounts()) : await service.accountsAsOf(asOf);
-        const views = await service.read((engine) => accounts.filter((account) => matchesFilter(account, filter)).map((account) => toAccountView(engine, account)));
+        const accounts =
+          asOf === undefined
+            ? await service.read((engine) => engine.listAccounts())
+            : await service.accountsAsOf(asOf);
+        const views = await service.read((engine) =>
+          accounts
+            .filter((account) => matchesFilter(account, filter))
+            .map((account) => toAccountView(engine, account)),
+        );
         return { asOfSeq: asOf ?? head, accounts: views };
       });
     } else {

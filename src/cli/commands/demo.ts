@@ -13,11 +13,11 @@ import {
   seedDemoBook,
 } from '../../service/demo-book.ts';
 import { LedgerService } from '../../service/ledger-service.ts';
+import { isPostgresUrl, openStore } from '../../store/open-store.ts';
 import { parseCommandArgs, parsePort, rejectPositionals } from '../args.ts';
 import { usageError } from '../cli-error.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { describeDatabase } from '../database.ts';
-import { isPostgresUrl, openStore } from '../../store/open-store.ts';
 import { renderFields } from '../output.ts';
 import { HOLD_SWEEP_INTERVAL_MS, HOST_DEFAULT, listen, PORT_DEFAULT, serveUntilSignalled } from './serve.ts';
 
@@ -76,9 +76,14 @@ Options:
     const db = values.db ?? DEMO_DB_DEFAULT;
     const port = parsePort('demo', values.port ?? String(PORT_DEFAULT));
     const seed = values.seed === undefined ? DEMO_SEED_DEFAULT : Number(values.seed);
-    if (!/^\d{1,9}$/.test(values.seed ?? '0')) throw usageError('--seed must be a non-negative integer', 'demo');
+    if (!/^\d{1,9}$/.test(values.seed ?? '0'))
+      throw usageError('--seed must be a non-negative integer', 'demo');
     if (values.reset) {
-      if (isPostgresUrl(db)) throw usageError('--reset deletes SQLite files only; drop and recreate the PostgreSQL database instead', 'demo');
+      if (isPostgresUrl(db))
+        throw usageError(
+          '--reset deletes SQLite files only; drop and recreate the PostgreSQL database instead',
+          'demo',
+        );
       for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${db}${suffix}`, { force: true });
     }
     const store = await openStore(db);
@@ -115,7 +120,9 @@ Options:
     const serving = await listen(service, port, values.host ?? HOST_DEFAULT);
     const headSeq = await service.read((engine) => engine.headSeq);
     if (values.json) {
-      io.stdout(`${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq, seeded: summary !== null, summary, refused, keys })}\n`);
+      io.stdout(
+        `${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq, seeded: summary !== null, summary, refused, keys })}\n`,
+      );
     } else {
       printWalkthrough(io, { url: serving.url, db, headSeq, summary, refused, keys });
     }
@@ -126,7 +133,14 @@ Options:
 
 function printWalkthrough(
   io: CliIo,
-  demo: { url: string; db: string; headSeq: number; summary: DemoBookSummary | null; refused: Refusal | null; keys: DemoKeys },
+  demo: {
+    url: string;
+    db: string;
+    headSeq: number;
+    summary: DemoBookSummary | null;
+    refused: Refusal | null;
+    keys: DemoKeys;
+  },
 ): void {
   const { url, db, keys, summary, refused } = demo;
   const customer = DEMO_FEATURED_CUSTOMER_ID;
@@ -138,28 +152,44 @@ function printWalkthrough(
     ['database', describeDatabase(db)],
     ['book', book],
   ];
-  if (refused !== null) fields.push(['refused', `treasury sweep of ${customer}'s USDC into house equity -> ${refused.code}`]);
+  if (refused !== null)
+    fields.push(['refused', `treasury sweep of ${customer}'s USDC into house equity -> ${refused.code}`]);
   io.stdout(`Ringfence demo serving ${url}\n\n`);
   io.stdout(renderFields(fields, '  '));
   io.stdout('\nKeys (created for this run; only their hashes are stored):\n');
-  io.stdout(renderFields([
-    ['operator', keys.operator],
-    ['auditor', keys.auditor],
-    [`customer ${customer}`, keys.customer],
-  ], '  '));
+  io.stdout(
+    renderFields(
+      [
+        ['operator', keys.operator],
+        ['auditor', keys.auditor],
+        [`customer ${customer}`, keys.customer],
+      ],
+      '  ',
+    ),
+  );
   const auth = (key: string) => `-H 'Authorization: Bearer ${key}'`;
-  const post = (body: unknown) => `-X POST ${auth(keys.operator)} -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
+  const post = (body: unknown) =>
+    `-X POST ${auth(keys.operator)} -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
   const trade = {
     id: randomBytes(16).toString('hex'),
     kind: 'trade_settlement',
     reference: 'fill-demo-0001',
-    legs: [{ debit: 'ri:derivatives:USDC', credit: `${customer}:derivatives:USDC`, asset: 'USDC', amount: '125.50' }],
+    legs: [
+      {
+        debit: 'ri:derivatives:USDC',
+        credit: `${customer}:derivatives:USDC`,
+        asset: 'USDC',
+        amount: '125.50',
+      },
+    ],
   };
   const sweep = {
     id: randomBytes(16).toString('hex'),
     kind: 'house_transfer',
     reference: 'treasury-sweep-demo',
-    legs: [{ debit: `${customer}:derivatives:USDC`, credit: 'house:equity:USDC', asset: 'USDC', amount: '10000' }],
+    legs: [
+      { debit: `${customer}:derivatives:USDC`, credit: 'house:equity:USDC', asset: 'USDC', amount: '10000' },
+    ],
   };
   const dbArgument = db.includes(' ') ? `'${db}'` : db;
   io.stdout(`

@@ -37,9 +37,15 @@ ${READ_SOURCE_HELP}
     const source = readSource('holds', io, values);
     let holds: readonly HoldView[];
     if (source.type === 'database') {
-      holds = await withReadOnlyLedger(source.db, (service) => service.read((engine) => engine.listPendingHolds().map((hold) => toHoldView(engine, hold))));
+      holds = await withReadOnlyLedger(source.db, (service) =>
+        service.read((engine) => engine.listPendingHolds().map((hold) => toHoldView(engine, hold))),
+      );
     } else {
-      holds = ((await requestJson(source.target, 'GET', `/v1/holds${queryString({ status })}`)) as { holds: HoldView[] }).holds;
+      holds = (
+        (await requestJson(source.target, 'GET', `/v1/holds${queryString({ status })}`)) as {
+          holds: HoldView[];
+        }
+      ).holds;
     }
     if (values.json) {
       printJson(io, { holds });

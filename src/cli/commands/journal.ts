@@ -4,11 +4,11 @@
 import { GENESIS_HASH } from '../../core/ledger/limits.ts';
 import { JournalCorruptError } from '../../service/errors.ts';
 import { LedgerService, type VerifyReport } from '../../service/ledger-service.ts';
+import { openStore } from '../../store/open-store.ts';
 import type { LedgerStore } from '../../store/store.ts';
 import { parseCommandArgs, requireOption } from '../args.ts';
 import { EXIT_FAILURE, usageError } from '../cli-error.ts';
 import type { CliCommand, CliIo } from '../command.ts';
-import { openStore } from '../../store/open-store.ts';
 import { printJson, renderFields } from '../output.ts';
 
 const OPTIONS = { db: { type: 'string' } } as const;
@@ -50,7 +50,12 @@ Options:
     }
     const [action, ...rest] = positionals;
     if (action !== 'verify' && action !== 'head') {
-      throw usageError(action === undefined ? 'missing action: journal verify or journal head' : `unknown action "journal ${action}"`, 'journal');
+      throw usageError(
+        action === undefined
+          ? 'missing action: journal verify or journal head'
+          : `unknown action "journal ${action}"`,
+        'journal',
+      );
     }
     if (rest.length > 0) throw usageError(`unexpected argument "${rest[0]}"`, 'journal');
     const store = await openStore(requireOption('journal', 'db', values.db));
@@ -58,12 +63,15 @@ Options:
       if (action === 'head') {
         const head = await readHead(store);
         if (values.json) printJson(io, head);
-        else io.stdout(renderFields([
-          ['head seq', String(head.seq)],
-          ['head hash', head.hash],
-          ['committed at', head.timestamp ?? '-'],
-          ['entries', String(head.entries)],
-        ]));
+        else
+          io.stdout(
+            renderFields([
+              ['head seq', String(head.seq)],
+              ['head hash', head.hash],
+              ['committed at', head.timestamp ?? '-'],
+              ['entries', String(head.entries)],
+            ]),
+          );
         return 0;
       }
       const report = await verifyStore(store);
@@ -102,7 +110,10 @@ export async function verifyStore(store: LedgerStore): Promise<VerifyReport> {
   return service.verify();
 }
 
-async function countBatches(store: LedgerStore, toSeq: number): Promise<{ batches: number; entries: number; lastHash: string }> {
+async function countBatches(
+  store: LedgerStore,
+  toSeq: number,
+): Promise<{ batches: number; entries: number; lastHash: string }> {
   let batches = 0;
   let entries = 0;
   let lastHash = GENESIS_HASH;
@@ -123,28 +134,45 @@ async function readHead(store: LedgerStore): Promise<JournalHead> {
   if (seq === 0) return { seq: 0, hash: GENESIS_HASH, timestamp: null, entries: 0 };
   const [batch] = await store.readBatches(seq, seq, 1);
   if (batch === undefined) return { seq, hash: GENESIS_HASH, timestamp: null, entries: 0 };
-  return { seq, hash: batch.hash, timestamp: new Date(batch.timestampMs).toISOString(), entries: batch.entries.length };
+  return {
+    seq,
+    hash: batch.hash,
+    timestamp: new Date(batch.timestampMs).toISOString(),
+    entries: batch.entries.length,
+  };
 }
 
 function printReport(io: CliIo, report: VerifyReport): void {
   io.stdout(`journal verify: ${report.ok ? 'ok' : 'MISMATCH'}\n`);
-  io.stdout(renderFields([
-    ['batches verified', String(report.batches)],
-    ['entries verified', String(report.entries)],
-    ['verified head seq', String(report.headSeq)],
-    ['verified head hash', report.headHash],
-  ]));
+  io.stdout(
+    renderFields([
+      ['batches verified', String(report.batches)],
+      ['entries verified', String(report.entries)],
+      ['verified head seq', String(report.headSeq)],
+      ['verified head hash', report.headHash],
+    ]),
+  );
   const mismatch = report.firstMismatch;
   if (mismatch !== null) {
-    const where = mismatch.entryIndex === null ? `batch ${mismatch.seq}` : `batch ${mismatch.seq}, entry ${mismatch.entryIndex}`;
+    const where =
+      mismatch.entryIndex === null
+        ? `batch ${mismatch.seq}`
+        : `batch ${mismatch.seq}, entry ${mismatch.entryIndex}`;
     io.stdout(`first mismatch: ${where} (${mismatch.reason}): ${mismatch.message}\n`);
     io.stderr(`error journal_${mismatch.reason}: ${where} does not match\n`);
     return;
   }
   for (const account of report.accountMismatches) {
-    io.stdout(`account mismatch: ${account.account} stored ${account.stored}, replayed ${account.replayed} (debits/credits posted/pending)\n`);
+    io.stdout(
+      `account mismatch: ${account.account} stored ${account.stored}, replayed ${account.replayed} (debits/credits posted/pending)\n`,
+    );
   }
-  for (const violation of report.invariantViolations) io.stdout(`invariant broken: ${violation.invariant} ${violation.message}\n`);
-  if (report.accountMismatches.length > 0) io.stderr(`error journal_account_mismatch: ${report.accountMismatches.length} stored balances differ from the replay\n`);
-  else if (report.invariantViolations.length > 0) io.stderr(`error journal_invariant_broken: ${report.invariantViolations[0]!.invariant}\n`);
+  for (const violation of report.invariantViolations)
+    io.stdout(`invariant broken: ${violation.invariant} ${violation.message}\n`);
+  if (report.accountMismatches.length > 0)
+    io.stderr(
+      `error journal_account_mismatch: ${report.accountMismatches.length} stored balances differ from the replay\n`,
+    );
+  else if (report.invariantViolations.length > 0)
+    io.stderr(`error journal_invariant_broken: ${report.invariantViolations[0]!.invariant}\n`);
 }

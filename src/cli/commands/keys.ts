@@ -1,12 +1,12 @@
 // `ringfence keys create`: stores a new API key in the database and prints its secret, once.
 
-import type { ApiKeyRole } from '../../store/store.ts';
 import { API_KEY_ROLES, createApiKey } from '../../service/api-keys.ts';
 import { LedgerService } from '../../service/ledger-service.ts';
+import { openStore } from '../../store/open-store.ts';
+import type { ApiKeyRole } from '../../store/store.ts';
 import { parseCommandArgs, requireOption } from '../args.ts';
 import { CliError, usageError } from '../cli-error.ts';
 import type { CliCommand } from '../command.ts';
-import { openStore } from '../../store/open-store.ts';
 import { printJson, renderFields } from '../output.ts';
 
 const OPTIONS = {
@@ -42,13 +42,21 @@ Options:
       return 0;
     }
     const [action, ...rest] = positionals;
-    if (action !== 'create') throw usageError(action === undefined ? 'missing action: keys create' : `unknown action "keys ${action}"`, 'keys');
+    if (action !== 'create')
+      throw usageError(
+        action === undefined ? 'missing action: keys create' : `unknown action "keys ${action}"`,
+        'keys',
+      );
     if (rest.length > 0) throw usageError(`unexpected argument "${rest[0]}"`, 'keys');
     const role = requireOption('keys', 'role', values.role);
-    if (!(API_KEY_ROLES as readonly string[]).includes(role)) throw usageError(`--role must be one of ${API_KEY_ROLES.join(', ')}`, 'keys');
+    if (!(API_KEY_ROLES as readonly string[]).includes(role))
+      throw usageError(`--role must be one of ${API_KEY_ROLES.join(', ')}`, 'keys');
     const customerId = values.customer ?? null;
     if ((role === 'customer') !== (customerId !== null)) {
-      throw usageError(role === 'customer' ? 'a customer key needs --customer <id>' : `an ${role} key takes no --customer`, 'keys');
+      throw usageError(
+        role === 'customer' ? 'a customer key needs --customer <id>' : `an ${role} key takes no --customer`,
+        'keys',
+      );
     }
     const db = requireOption('keys', 'db', values.db);
     const store = await openStore(db);
@@ -65,12 +73,16 @@ Options:
       if (values.json) {
         printJson(io, { id, role, customerId, secret: created.secret });
       } else {
-        io.stdout(renderFields([
-          ['key id', id],
-          ['role', customerId === null ? role : `${role} (${customerId})`],
-          ['secret', created.secret],
-        ]));
-        io.stdout('Keep the secret now: only its hash is stored. Send it as "Authorization: Bearer <secret>".\n');
+        io.stdout(
+          renderFields([
+            ['key id', id],
+            ['role', customerId === null ? role : `${role} (${customerId})`],
+            ['secret', created.secret],
+          ]),
+        );
+        io.stdout(
+          'Keep the secret now: only its hash is stored. Send it as "Authorization: Bearer <secret>".\n',
+        );
       }
       return 0;
     } finally {

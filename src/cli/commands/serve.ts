@@ -2,11 +2,11 @@
 
 import { startServer } from '../../api/server.ts';
 import { LedgerService } from '../../service/ledger-service.ts';
+import { openStore } from '../../store/open-store.ts';
 import { parseCommandArgs, parsePort, rejectPositionals, requireOption } from '../args.ts';
 import { usageError } from '../cli-error.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { describeDatabase } from '../database.ts';
-import { openStore } from '../../store/open-store.ts';
 import { renderFields } from '../output.ts';
 import { runUntilSignalled } from '../shutdown.ts';
 
@@ -102,14 +102,18 @@ Create keys with "ringfence keys create"; every /v1 route needs one.
     const serving = await serveLedger(db, port, values.host ?? HOST_DEFAULT);
     const headSeq = await serving.service.read((engine) => engine.headSeq);
     if (values.json) {
-      io.stdout(`${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq })}\n`);
+      io.stdout(
+        `${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq })}\n`,
+      );
     } else {
       io.stdout(`Ringfence serving ${serving.url}\n`);
-      io.stdout(renderFields([
-        ['database', describeDatabase(db)],
-        ['journal head', String(headSeq)],
-        ['health', `${serving.url}/healthz`],
-      ]));
+      io.stdout(
+        renderFields([
+          ['database', describeDatabase(db)],
+          ['journal head', String(headSeq)],
+          ['health', `${serving.url}/healthz`],
+        ]),
+      );
       io.stdout('Press Ctrl+C to stop.\n');
     }
     await serveUntilSignalled(io, serving, values.json);

@@ -30,7 +30,14 @@ export interface LegRequest {
 export function parseLeg(text: string): LegRequest {
   const parts = text.split(',').map((part) => part.trim());
   const [debit, credit, asset, amount] = parts;
-  if (parts.length !== 4 || parts.some((part) => part.length === 0) || debit === undefined || credit === undefined || asset === undefined || amount === undefined) {
+  if (
+    parts.length !== 4 ||
+    parts.some((part) => part.length === 0) ||
+    debit === undefined ||
+    credit === undefined ||
+    asset === undefined ||
+    amount === undefined
+  ) {
     throw usageError(`--leg takes <debit>,<credit>,<asset>,<amount>, got "${text}"`, 'transfer');
   }
   return { debit, credit, asset, amount };
@@ -73,24 +80,36 @@ Example:
     }
     rejectPositionals('transfer', positionals);
     const kind = requireOption('transfer', 'kind', values.kind);
-    if (!(TRANSFER_KINDS as readonly string[]).includes(kind)) throw usageError(`unknown --kind "${kind}"`, 'transfer');
+    if (!(TRANSFER_KINDS as readonly string[]).includes(kind))
+      throw usageError(`unknown --kind "${kind}"`, 'transfer');
     const reference = requireOption('transfer', 'reference', values.reference);
     const legs = (values.leg ?? []).map(parseLeg);
     if (legs.length === 0) throw usageError('at least one --leg is required', 'transfer');
     const id = values.id ?? randomBytes(16).toString('hex');
     const target = serverTarget('transfer', io, values);
-    const body = { id, kind, reference, ...(values['instructed-by'] === undefined ? {} : { instructedBy: values['instructed-by'] }), legs };
-    const response = (await requestJson(target, 'POST', '/v1/transfers', body)) as { seq?: number; duplicate?: boolean };
+    const body = {
+      id,
+      kind,
+      reference,
+      ...(values['instructed-by'] === undefined ? {} : { instructedBy: values['instructed-by'] }),
+      legs,
+    };
+    const response = (await requestJson(target, 'POST', '/v1/transfers', body)) as {
+      seq?: number;
+      duplicate?: boolean;
+    };
     if (values.json) {
       printJson(io, response);
       return 0;
     }
     io.stdout(`${response.duplicate === true ? 'already accepted' : 'accepted'}: transfer ${id}\n`);
-    io.stdout(renderFields([
-      ['kind', kind],
-      ['reference', reference],
-      ['journal seq', String(response.seq ?? '?')],
-    ]));
+    io.stdout(
+      renderFields([
+        ['kind', kind],
+        ['reference', reference],
+        ['journal seq', String(response.seq ?? '?')],
+      ]),
+    );
     io.stdout(
       renderTable(legs, [
         { header: 'DEBIT', cell: (leg) => leg.debit },
