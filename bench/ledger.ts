@@ -47,14 +47,36 @@ function setupCommands(): Command[] {
   const commands: Command[] = [
     { type: 'register_asset', code: ASSET, scale: 6 },
     { type: 'add_account_class', code: ACCOUNT_CLASS },
-    { type: 'open_account', id: 'seg', owner: { type: 'house' }, asset: ASSET, segregationClass: 'segregated_custody', accountClass: ACCOUNT_CLASS },
+    {
+      type: 'open_account',
+      id: 'seg',
+      owner: { type: 'house' },
+      asset: ASSET,
+      segregationClass: 'segregated_custody',
+      accountClass: ACCOUNT_CLASS,
+    },
   ];
   for (let i = 0; i < ACCOUNTS; i += 1) {
     commands.push({ type: 'create_customer', id: `c${i}`, name: `Customer ${i}` });
-    commands.push({ type: 'open_account', id: `c${i}:${ASSET}`, owner: { type: 'customer', customerId: `c${i}` }, asset: ASSET, segregationClass: 'customer_collateral', accountClass: ACCOUNT_CLASS });
+    commands.push({
+      type: 'open_account',
+      id: `c${i}:${ASSET}`,
+      owner: { type: 'customer', customerId: `c${i}` },
+      asset: ASSET,
+      segregationClass: 'customer_collateral',
+      accountClass: ACCOUNT_CLASS,
+    });
   }
   for (let i = 0; i < ACCOUNTS; i += 1) {
-    commands.push({ type: 'transfer', id: transferId(1_000_000_000 + i), kind: 'deposit', reference: `tx-${i}`, instructedBy: null, legs: [{ debit: 'seg', credit: `c${i}:${ASSET}`, asset: ASSET, amountMinor: 1_000_000_000_000n }], holdExpiresAtMs: null });
+    commands.push({
+      type: 'transfer',
+      id: transferId(1_000_000_000 + i),
+      kind: 'deposit',
+      reference: `tx-${i}`,
+      instructedBy: null,
+      legs: [{ debit: 'seg', credit: `c${i}:${ASSET}`, asset: ASSET, amountMinor: 1_000_000_000_000n }],
+      holdExpiresAtMs: null,
+    });
   }
   return commands;
 }
@@ -83,7 +105,22 @@ async function runEngine(db: string): Promise<EngineRun> {
     for (let i = done; i < Math.min(TRANSFERS, done + REQUEST_COMMANDS); i += 1) {
       const debit = random() % ACCOUNTS;
       const credit = (debit + 1 + (random() % (ACCOUNTS - 1))) % ACCOUNTS;
-      request.push({ type: 'transfer', id: transferId(i + 1), kind: 'trade_settlement', reference: `fill-${i}`, instructedBy: null, legs: [{ debit: `c${debit}:${ASSET}`, credit: `c${credit}:${ASSET}`, asset: ASSET, amountMinor: BigInt(1 + (random() % 1_000)) }], holdExpiresAtMs: null });
+      request.push({
+        type: 'transfer',
+        id: transferId(i + 1),
+        kind: 'trade_settlement',
+        reference: `fill-${i}`,
+        instructedBy: null,
+        legs: [
+          {
+            debit: `c${debit}:${ASSET}`,
+            credit: `c${credit}:${ASSET}`,
+            asset: ASSET,
+            amountMinor: BigInt(1 + (random() % 1_000)),
+          },
+        ],
+        holdExpiresAtMs: null,
+      });
     }
     requests.push(request);
   }
@@ -103,12 +140,20 @@ async function runEngine(db: string): Promise<EngineRun> {
   measuring = false;
   if (rejected > 0) throw new Error(`${rejected} benchmark transfers were rejected`);
   await service.close();
-  return { transfersPerSecond: (TRANSFERS * 1000) / elapsedMs, batchMs, meanBatchCommands: batchCommands / batchMs.length };
+  return {
+    transfersPerSecond: (TRANSFERS * 1000) / elapsedMs,
+    batchMs,
+    meanBatchCommands: batchCommands / batchMs.length,
+  };
 }
 
 async function runRaw(db: string, batchTransfers: number): Promise<number> {
   const store = await openStore(db);
-  const result = await runRawStoreBaseline(store, { transfers: TRANSFERS, batchTransfers, accounts: ACCOUNTS });
+  const result = await runRawStoreBaseline(store, {
+    transfers: TRANSFERS,
+    batchTransfers,
+    accounts: ACCOUNTS,
+  });
   await store.close();
   return result.transfersPerSecond;
 }
@@ -129,11 +174,15 @@ async function main(): Promise<void> {
   };
   try {
     const sqliteEngine = await runEngine(join(directory, 'engine.sqlite'));
-    console.log(`sqlite engine: ${Math.round(sqliteEngine.transfersPerSecond)} transfers/s, mean batch ${Math.round(sqliteEngine.meanBatchCommands)} commands`);
+    console.log(
+      `sqlite engine: ${Math.round(sqliteEngine.transfersPerSecond)} transfers/s, mean batch ${Math.round(sqliteEngine.meanBatchCommands)} commands`,
+    );
     const sqliteRaw = await runRaw(join(directory, 'raw.sqlite'), Math.round(sqliteEngine.meanBatchCommands));
     console.log(`sqlite raw: ${Math.round(sqliteRaw)} transfers/s`);
     const postgresEngine = await runEngine(await pgUrl('bench_engine'));
-    console.log(`postgres engine: ${Math.round(postgresEngine.transfersPerSecond)} transfers/s, mean batch ${Math.round(postgresEngine.meanBatchCommands)} commands`);
+    console.log(
+      `postgres engine: ${Math.round(postgresEngine.transfersPerSecond)} transfers/s, mean batch ${Math.round(postgresEngine.meanBatchCommands)} commands`,
+    );
     const postgresRaw = await runRaw(await pgUrl('bench_raw'), Math.round(postgresEngine.meanBatchCommands));
     console.log(`postgres raw: ${Math.round(postgresRaw)} transfers/s`);
     const batchMs = [...sqliteEngine.batchMs];

@@ -30,8 +30,26 @@ async function setUpBook(url: string, key: string): Promise<void> {
     ['/v1/assets', { code: 'USDC', scale: 6 }],
     ['/v1/account-classes', { code: 'derivatives' }],
     ['/v1/customers', { id: 'alice', name: 'Alice' }],
-    ['/v1/accounts', { id: 'seg:USDC', owner: { type: 'house' }, asset: 'USDC', segregationClass: 'segregated_custody', accountClass: 'derivatives' }],
-    ['/v1/accounts', { id: 'alice:USDC', owner: { type: 'customer', customerId: 'alice' }, asset: 'USDC', segregationClass: 'customer_collateral', accountClass: 'derivatives' }],
+    [
+      '/v1/accounts',
+      {
+        id: 'seg:USDC',
+        owner: { type: 'house' },
+        asset: 'USDC',
+        segregationClass: 'segregated_custody',
+        accountClass: 'derivatives',
+      },
+    ],
+    [
+      '/v1/accounts',
+      {
+        id: 'alice:USDC',
+        owner: { type: 'customer', customerId: 'alice' },
+        asset: 'USDC',
+        segregationClass: 'customer_collateral',
+        accountClass: 'derivatives',
+      },
+    ],
   ];
   for (const [path, body] of steps) {
     const response = await post(url, key, path, body);
@@ -84,7 +102,9 @@ describe.each(STORE_KINDS)('SIGKILL while accepting transfers on %s', (kind) => 
     const second = await startCli(['serve', '--db', db, '--port', '0', '--json'], /\n/);
     const restarted = JSON.parse(second.stdout()) as { url: string };
     for (const id of acknowledged) {
-      const response = await fetch(`${restarted.url}/v1/transfers/${id}`, { headers: { authorization: `Bearer ${key}` } });
+      const response = await fetch(`${restarted.url}/v1/transfers/${id}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
       expect(response.status, id).toBe(200);
     }
     await second.stop('SIGTERM');
@@ -97,7 +117,8 @@ describe.each(STORE_KINDS)('SIGKILL while accepting transfers on %s', (kind) => 
     try {
       const seen = new Map<string, number>();
       for (const batch of await store.readBatches(1, await store.readHeadSeq(), 1_000_000)) {
-        for (const entry of batch.entries) if (entry.id !== null) seen.set(entry.id, (seen.get(entry.id) ?? 0) + 1);
+        for (const entry of batch.entries)
+          if (entry.id !== null) seen.set(entry.id, (seen.get(entry.id) ?? 0) + 1);
       }
       for (const id of acknowledged) expect(seen.get(id), id).toBe(1);
       for (const [id, count] of seen) {

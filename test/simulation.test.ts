@@ -12,7 +12,8 @@ import { bookSetupCommands } from './support/book.ts';
 import { RandomOps, seededRandom } from './support/random-ops.ts';
 import { locationOfTestStore, openTestStore, openTestStoreAt, STORE_KINDS } from './support/stores.ts';
 
-const SEEDS = process.env.RINGFENCE_SIM_SEED !== undefined ? [Number(process.env.RINGFENCE_SIM_SEED)] : [1, 20_261_124];
+const SEEDS =
+  process.env.RINGFENCE_SIM_SEED !== undefined ? [Number(process.env.RINGFENCE_SIM_SEED)] : [1, 20_261_124];
 const ROUNDS = 40;
 const SUBMITTERS = 4;
 const COMMANDS_PER_SUBMIT = 20;
@@ -24,8 +25,14 @@ afterEach(async () => {
 
 function booksOf(service: LedgerService): Promise<string> {
   return service.read((engine) =>
-    JSON.stringify({ seq: engine.headSeq, hash: engine.headHash, accounts: engine.listAccounts(), holds: engine.listPendingHolds() }, (_k, v) =>
-      typeof v === 'bigint' ? v.toString() : v,
+    JSON.stringify(
+      {
+        seq: engine.headSeq,
+        hash: engine.headHash,
+        accounts: engine.listAccounts(),
+        holds: engine.listPendingHolds(),
+      },
+      (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
     ),
   );
 }
@@ -46,7 +53,8 @@ describe.each(STORE_KINDS)('seeded simulation on %s', (kind) => {
         nowMs += 13;
         // Several submitters at once: their requests share durable commits.
         const submits: Promise<CommandResult[]>[] = [];
-        for (let s = 0; s < SUBMITTERS; s += 1) submits.push(service.submit(ops.next(COMMANDS_PER_SUBMIT, nowMs)));
+        for (let s = 0; s < SUBMITTERS; s += 1)
+          submits.push(service.submit(ops.next(COMMANDS_PER_SUBMIT, nowMs)));
         for (const results of await Promise.all(submits)) {
           for (const result of results) {
             const key = result.ok ? (result.duplicate ? 'duplicate' : 'accepted') : result.error.code;

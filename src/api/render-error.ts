@@ -3,6 +3,7 @@
 
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { AssertionError } from '../core/assert.ts';
 import { JournalCorruptError, WriterStoppedError } from '../service/errors.ts';
 import { StoreError } from '../store/errors.ts';
 import { ApiError, type ErrorDetails } from './api-error.ts';
@@ -29,6 +30,13 @@ export function renderError(error: Error, c: Context): Response {
     return c.json(errorBody('service_unavailable', 'the ledger is unavailable; retry later'), 503);
   }
   console.error(`[api] ${c.req.method} ${c.req.path}: unexpected error`, error);
+  // A broken invariant is never caught (STYLE.md): answer this request, then crash the process outside the
+  // framework's handler, so a supervisor restarts it and the journal replay rebuilds trusted state.
+  if (error instanceof AssertionError) {
+    setImmediate(() => {
+      throw error;
+    });
+  }
   return c.json(errorBody('internal_error', 'internal error'), 500);
 }
 

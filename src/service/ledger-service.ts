@@ -68,7 +68,9 @@ export class LedgerService {
     engine.loadFailedIds(await store.readFailedIds());
     const head = await store.readHeadSeq();
     await replayInto(engine, store, head, (mismatch) => {
-      throw new JournalCorruptError(`journal batch ${mismatch.seq} does not verify: ${mismatch.message}`, { ...mismatch });
+      throw new JournalCorruptError(`journal batch ${mismatch.seq} does not verify: ${mismatch.message}`, {
+        ...mismatch,
+      });
     });
     const service = new LedgerService(store, engine, options);
     const sweepMs = options.holdSweepIntervalMs ?? 0;
@@ -125,7 +127,8 @@ export class LedgerService {
       const other = replayed.get(stored.id);
       const storedText = balanceText(stored);
       const replayedText = other === undefined ? 'missing' : balanceText(other);
-      if (storedText !== replayedText) accountMismatches.push({ account: stored.id, stored: storedText, replayed: replayedText });
+      if (storedText !== replayedText)
+        accountMismatches.push({ account: stored.id, stored: storedText, replayed: replayedText });
     }
     const invariantViolations = checkInvariants(engine.listAccounts());
     return {
@@ -197,7 +200,8 @@ export class LedgerService {
     }
     const commitStartMs = performance.now();
     try {
-      if (outcome.batch !== null || outcome.failed.length > 0) await this.store.commit(outcome.batch, outcome.failed);
+      if (outcome.batch !== null || outcome.failed.length > 0)
+        await this.store.commit(outcome.batch, outcome.failed);
     } catch (cause) {
       this.inFlightCount -= 1;
       this.stop(new WriterStoppedError({ cause }), taken);
@@ -235,7 +239,11 @@ export class LedgerService {
   }
 
   private nextTimestampMs(): number {
-    this.lastTimestampMs = Math.max(this.lastTimestampMs, this.engine.headTimestampMs, Math.floor(this.clock()));
+    this.lastTimestampMs = Math.max(
+      this.lastTimestampMs,
+      this.engine.headTimestampMs,
+      Math.floor(this.clock()),
+    );
     return this.lastTimestampMs;
   }
 
@@ -258,7 +266,13 @@ async function replayInto(
   while (from <= toSeq) {
     const page = await store.readBatches(from, toSeq, REPLAY_PAGE_BATCHES);
     if (page.length === 0) {
-      onMismatch({ ok: false, seq: from, reason: 'seq_gap', entryIndex: null, message: `batch ${from} is missing` });
+      onMismatch({
+        ok: false,
+        seq: from,
+        reason: 'seq_gap',
+        entryIndex: null,
+        message: `batch ${from} is missing`,
+      });
       break;
     }
     for (const batch of page) {

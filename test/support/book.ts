@@ -29,9 +29,16 @@ export function bookSetupCommands(): Command[] {
   const commands: Command[] = [];
   for (const asset of ASSETS) commands.push({ type: 'register_asset', code: asset.code, scale: asset.scale });
   for (const code of ACCOUNT_CLASSES) commands.push({ type: 'add_account_class', code });
-  for (const customer of CUSTOMERS) commands.push({ type: 'create_customer', id: customer, name: customer.toUpperCase() });
+  for (const customer of CUSTOMERS)
+    commands.push({ type: 'create_customer', id: customer, name: customer.toUpperCase() });
   const house = { type: 'house' } as const;
-  const open = (id: string, segregationClass: SegregationClass, asset: string, accountClass: string | null, owner: Owner = house): Command => ({
+  const open = (
+    id: string,
+    segregationClass: SegregationClass,
+    asset: string,
+    accountClass: string | null,
+    owner: Owner = house,
+  ): Command => ({
     type: 'open_account',
     id,
     owner,
@@ -49,7 +56,12 @@ export function bookSetupCommands(): Command[] {
       commands.push(open(ids.segregated(accountClass, asset), 'segregated_custody', asset, accountClass));
       commands.push(open(ids.residual(accountClass, asset), 'residual_interest', asset, accountClass));
       for (const customer of CUSTOMERS) {
-        commands.push(open(ids.customer(customer, accountClass, asset), 'customer_collateral', asset, accountClass, { type: 'customer', customerId: customer }));
+        commands.push(
+          open(ids.customer(customer, accountClass, asset), 'customer_collateral', asset, accountClass, {
+            type: 'customer',
+            customerId: customer,
+          }),
+        );
       }
     }
   }
@@ -64,8 +76,21 @@ export function nextId(): string {
 }
 
 /** A transfer command with defaults: a reference, no instruction, no hold. */
-export function transfer(kind: TransferKind, legs: Leg[], extra: Partial<TransferCommand> = {}): TransferCommand {
-  return { type: 'transfer', id: nextId(), kind, reference: `ref-${kind}`, instructedBy: null, legs, holdExpiresAtMs: null, ...extra };
+export function transfer(
+  kind: TransferKind,
+  legs: Leg[],
+  extra: Partial<TransferCommand> = {},
+): TransferCommand {
+  return {
+    type: 'transfer',
+    id: nextId(),
+    kind,
+    reference: `ref-${kind}`,
+    instructedBy: null,
+    legs,
+    holdExpiresAtMs: null,
+    ...extra,
+  };
 }
 
 /** A leg in the given asset. */
@@ -74,12 +99,23 @@ export function leg(debit: string, credit: string, asset: string, amountMinor: b
 }
 
 /** A customer deposit: coins into segregated custody, a claim for the customer. */
-export function deposit(customer: string, accountClass: string, asset: string, amountMinor: bigint): TransferCommand {
-  return transfer('deposit', [leg(ids.segregated(accountClass, asset), ids.customer(customer, accountClass, asset), asset, amountMinor)]);
+export function deposit(
+  customer: string,
+  accountClass: string,
+  asset: string,
+  amountMinor: bigint,
+): TransferCommand {
+  return transfer('deposit', [
+    leg(ids.segregated(accountClass, asset), ids.customer(customer, accountClass, asset), asset, amountMinor),
+  ]);
 }
 
 /** House money into segregation as residual interest (two legs: the coins and the claim). */
-export function residualInterestDeposit(accountClass: string, asset: string, amountMinor: bigint): TransferCommand {
+export function residualInterestDeposit(
+  accountClass: string,
+  asset: string,
+  amountMinor: bigint,
+): TransferCommand {
   return transfer('residual_interest_deposit', [
     leg(ids.segregated(accountClass, asset), ids.houseCustody(asset), asset, amountMinor),
     leg(ids.houseEquity(asset), ids.residual(accountClass, asset), asset, amountMinor),
@@ -95,7 +131,8 @@ export function houseCapital(asset: string, amountMinor: bigint): TransferComman
 export function applyAll(engine: LedgerEngine, commands: Command[], timestampMs = 1_000): void {
   const outcome = engine.executeBatch(commands, timestampMs);
   outcome.results.forEach((result, index) => {
-    if (!result.ok) throw new Error(`command ${index} rejected: ${result.error.code} ${result.error.message}`);
+    if (!result.ok)
+      throw new Error(`command ${index} rejected: ${result.error.code} ${result.error.message}`);
   });
 }
 

@@ -51,16 +51,34 @@ export class RandomOps {
     const seg = ids.segregated(accountClass, asset);
     const ri = ids.residual(accountClass, asset);
     if (roll < 0.2) return this.transfer('deposit', [leg(seg, mine, asset, amount)]);
-    if (roll < 0.3) return this.transfer('withdrawal', [leg(mine, seg, asset, amount)], this.random() < 0.9 ? customer : other);
-    if (roll < 0.45) return this.transfer('trade_settlement', [leg(mine, ids.customer(other, accountClass, asset), asset, amount)]);
-    if (roll < 0.5) return this.transfer('trade_settlement', [this.random() < 0.5 ? leg(mine, ri, asset, amount) : leg(ri, mine, asset, amount)]);
+    if (roll < 0.3)
+      return this.transfer(
+        'withdrawal',
+        [leg(mine, seg, asset, amount)],
+        this.random() < 0.9 ? customer : other,
+      );
+    if (roll < 0.45)
+      return this.transfer('trade_settlement', [
+        leg(mine, ids.customer(other, accountClass, asset), asset, amount),
+      ]);
+    if (roll < 0.5)
+      return this.transfer('trade_settlement', [
+        this.random() < 0.5 ? leg(mine, ri, asset, amount) : leg(ri, mine, asset, amount),
+      ]);
     if (roll < 0.55) return this.transfer('fee', [leg(mine, ri, asset, amount / 10n + 1n)]);
-    if (roll < 0.6) return this.transfer('house_capital', [leg(ids.houseCustody(asset), ids.external(asset), asset, amount * 2n)]);
+    if (roll < 0.6)
+      return this.transfer('house_capital', [
+        leg(ids.houseCustody(asset), ids.external(asset), asset, amount * 2n),
+      ]);
     if (roll < 0.65) {
       const kind = this.random() < 0.5 ? 'residual_interest_deposit' : 'residual_interest_withdrawal';
-      const legs = kind === 'residual_interest_deposit'
-        ? [leg(seg, ids.houseCustody(asset), asset, amount), leg(ids.houseEquity(asset), ri, asset, amount)]
-        : [leg(ids.houseCustody(asset), seg, asset, amount), leg(ri, ids.houseEquity(asset), asset, amount)];
+      const legs =
+        kind === 'residual_interest_deposit'
+          ? [leg(seg, ids.houseCustody(asset), asset, amount), leg(ids.houseEquity(asset), ri, asset, amount)]
+          : [
+              leg(ids.houseCustody(asset), seg, asset, amount),
+              leg(ri, ids.houseEquity(asset), asset, amount),
+            ];
       // Sometimes only one leg: the pool identity must refuse it.
       return this.transfer(kind, this.random() < 0.2 ? legs.slice(0, 1) : legs);
     }
@@ -78,17 +96,33 @@ export class RandomOps {
     }
     if (roll < 0.78) {
       // The forbidden sweeps: the house helping itself to customer claims or segregated coins.
-      const kind = this.pick<TransferKind>(['house_transfer', 'internal_transfer', 'fee', 'custody_rebalance']);
-      const target = this.random() < 0.5 ? leg(mine, ids.houseEquity(asset), asset, amount) : leg(ids.houseCustody(asset), seg, asset, amount);
+      const kind = this.pick<TransferKind>([
+        'house_transfer',
+        'internal_transfer',
+        'fee',
+        'custody_rebalance',
+      ]);
+      const target =
+        this.random() < 0.5
+          ? leg(mine, ids.houseEquity(asset), asset, amount)
+          : leg(ids.houseCustody(asset), seg, asset, amount);
       return this.transfer(kind, [target], kind === 'internal_transfer' ? customer : null);
     }
     if (roll < 0.86) {
-      return { ...this.transfer('withdrawal', [leg(mine, seg, asset, amount)], customer), holdExpiresAtMs: nowMs + 1 + Math.floor(this.random() * 50) };
+      return {
+        ...this.transfer('withdrawal', [leg(mine, seg, asset, amount)], customer),
+        holdExpiresAtMs: nowMs + 1 + Math.floor(this.random() * 50),
+      };
     }
     if (roll < 0.92 && this.holds.length > 0) {
       const holdId = this.pick(this.holds);
       if (this.random() < 0.5) return { type: 'void_hold', id: this.newId(), holdId };
-      return { type: 'post_hold', id: this.newId(), holdId, amountMinor: this.random() < 0.5 ? null : amount / 2n + 1n };
+      return {
+        type: 'post_hold',
+        id: this.newId(),
+        holdId,
+        amountMinor: this.random() < 0.5 ? null : amount / 2n + 1n,
+      };
     }
     if (roll < 0.96 && this.issued.length > 0) {
       // Replays: identical content (a duplicate) or the same id with other content.
@@ -100,13 +134,23 @@ export class RandomOps {
     if (earlier.length > 0) {
       const original = this.pick(earlier);
       if (original.type === 'transfer') {
-        return this.transfer('correction', original.legs.map((l) => leg(l.credit, l.debit, l.asset, l.amountMinor)), null, original.id);
+        return this.transfer(
+          'correction',
+          original.legs.map((l) => leg(l.credit, l.debit, l.asset, l.amountMinor)),
+          null,
+          original.id,
+        );
       }
     }
     return this.transfer('deposit', [leg(seg, mine, asset, amount)]);
   }
 
-  private transfer(kind: TransferKind, legs: Leg[], instructedBy: string | null = null, reference = `${kind}-${this.counter}`): TransferCommand {
+  private transfer(
+    kind: TransferKind,
+    legs: Leg[],
+    instructedBy: string | null = null,
+    reference = `${kind}-${this.counter}`,
+  ): TransferCommand {
     return { type: 'transfer', id: this.newId(), kind, reference, instructedBy, legs, holdExpiresAtMs: null };
   }
 

@@ -47,7 +47,9 @@ function encodeParts(entry: Entry): string {
 }
 
 function encodeOwner(owner: Owner): string {
-  return owner.type === 'house' ? '{"type":"house"}' : `{"type":"customer","customerId":${str(owner.customerId)}}`;
+  return owner.type === 'house'
+    ? '{"type":"house"}'
+    : `{"type":"customer","customerId":${str(owner.customerId)}}`;
 }
 
 /** Parses a canonical entry string back into an entry; throws on anything that is not one. */
@@ -91,11 +93,17 @@ function decodeRaw(raw: Record<string, unknown>): Entry {
       return { type: 'create_customer', id: text(raw.id), name: text(raw.name) };
     case 'open_account': {
       const owner = raw.owner as Record<string, unknown>;
-      assert((SEGREGATION_CLASSES as readonly unknown[]).includes(raw.segregationClass), 'unknown class in journal');
+      assert(
+        (SEGREGATION_CLASSES as readonly unknown[]).includes(raw.segregationClass),
+        'unknown class in journal',
+      );
       return {
         type: 'open_account',
         id: text(raw.id),
-        owner: owner.type === 'house' ? { type: 'house' } : { type: 'customer', customerId: text(owner.customerId) },
+        owner:
+          owner.type === 'house'
+            ? { type: 'house' }
+            : { type: 'customer', customerId: text(owner.customerId) },
         asset: text(raw.asset),
         segregationClass: raw.segregationClass as (typeof SEGREGATION_CLASSES)[number],
         accountClass: raw.accountClass === null ? null : text(raw.accountClass),

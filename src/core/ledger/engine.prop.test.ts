@@ -4,12 +4,16 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyAll, booksFingerprint, bookSetupCommands } from '../../../test/support/book.ts';
+import { applyAll, bookSetupCommands, booksFingerprint } from '../../../test/support/book.ts';
 import { RandomOps, seededRandom } from '../../../test/support/random-ops.ts';
 import { type BatchOutcome, LedgerEngine } from './engine.ts';
 import { checkInvariants } from './invariants.ts';
 
-function run(seed: number, batches: number, batchSize: number): { engine: LedgerEngine; outcomes: BatchOutcome[] } {
+function run(
+  seed: number,
+  batches: number,
+  batchSize: number,
+): { engine: LedgerEngine; outcomes: BatchOutcome[] } {
   const engine = new LedgerEngine();
   applyAll(engine, bookSetupCommands(), 1);
   const ops = new RandomOps(seededRandom(seed));
@@ -27,17 +31,21 @@ function run(seed: number, batches: number, batchSize: number): { engine: Ledger
 describe('ledger invariants under random operations', () => {
   it('hold after every batch, and the journal replays to the same books', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 40 }), (seed, batchSize) => {
-        const { engine, outcomes } = run(seed, 15, batchSize);
-        const replayed = new LedgerEngine();
-        const setup = new LedgerEngine();
-        const first = setup.executeBatch(bookSetupCommands(), 1).batch!;
-        expect(replayed.replayBatch(first)).toEqual({ ok: true });
-        for (const outcome of outcomes) {
-          if (outcome.batch !== null) expect(replayed.replayBatch(outcome.batch)).toEqual({ ok: true });
-        }
-        expect(booksFingerprint(replayed)).toBe(booksFingerprint(engine));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 40 }),
+        (seed, batchSize) => {
+          const { engine, outcomes } = run(seed, 15, batchSize);
+          const replayed = new LedgerEngine();
+          const setup = new LedgerEngine();
+          const first = setup.executeBatch(bookSetupCommands(), 1).batch!;
+          expect(replayed.replayBatch(first)).toEqual({ ok: true });
+          for (const outcome of outcomes) {
+            if (outcome.batch !== null) expect(replayed.replayBatch(outcome.batch)).toEqual({ ok: true });
+          }
+          expect(booksFingerprint(replayed)).toBe(booksFingerprint(engine));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -72,7 +80,8 @@ describe('ledger invariants under random operations', () => {
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
         const { engine } = run(seed, 10, 30);
         for (const pool of engine.listPools()) {
-          if (pool.pool === 'customer') expect(pool.custodyAvailableMinor >= pool.customerClaimsPositiveMinor).toBe(true);
+          if (pool.pool === 'customer')
+            expect(pool.custodyAvailableMinor >= pool.customerClaimsPositiveMinor).toBe(true);
         }
       }),
       { numRuns: 30 },

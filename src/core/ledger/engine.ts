@@ -7,7 +7,14 @@ import { ASSET_CODE_PATTERN, type Asset, isValidScale } from '../money/asset.ts'
 import { CLASS_RULES, SEGREGATION_CLASSES } from './classes.ts';
 import { decodeEntry, encodeEntry } from './codec.ts';
 import { GENESIS_HASH, ID_LENGTH_MAX, NAME_LENGTH_MAX, REFERENCE_LENGTH_MAX } from './limits.ts';
-import { type AccountState, addToBalances, newPool, type PoolState, poolKeyOf, snapshotAccount } from './state.ts';
+import {
+  type AccountState,
+  addToBalances,
+  newPool,
+  type PoolState,
+  poolKeyOf,
+  snapshotAccount,
+} from './state.ts';
 import { checkTransfer, type RuleContext } from './transfer-rules.ts';
 import type {
   Account,
@@ -147,7 +154,10 @@ export class LedgerEngine {
    * are voided first, as journal entries of their own. Rejected commands change nothing.
    */
   executeBatch(commands: readonly Command[], timestampMs: number): BatchOutcome {
-    assert(Number.isSafeInteger(timestampMs) && timestampMs >= this.lastTimestampMs, 'batch time must not go backwards');
+    assert(
+      Number.isSafeInteger(timestampMs) && timestampMs >= this.lastTimestampMs,
+      'batch time must not go backwards',
+    );
     const seq = this.seq + 1;
     const entries: StoredEntry[] = [];
     const touched = new Set<AccountState>();
@@ -160,7 +170,12 @@ export class LedgerEngine {
       const applied = this.applyCommand(command, timestampMs, touched);
       if (applied.ok && applied.entry !== null) {
         const body = applied.body ?? encodeEntry(applied.entry);
-        const id = 'id' in applied.entry && applied.entry.type !== 'open_account' && applied.entry.type !== 'create_customer' ? applied.entry.id : null;
+        const id =
+          'id' in applied.entry &&
+          applied.entry.type !== 'open_account' &&
+          applied.entry.type !== 'create_customer'
+            ? applied.entry.id
+            : null;
         entries.push({ id, type: applied.entry.type, body });
         if (id !== null) this.ids.set(id, { body, seq });
         results.push(accepted);
@@ -193,15 +208,21 @@ export class LedgerEngine {
     hash: string;
     entries: readonly StoredEntry[];
   }): ReplayResult {
-    const fail = (reason: Extract<ReplayResult, { ok: false }>['reason'], entryIndex: number | null, message: string): ReplayResult => ({
+    const fail = (
+      reason: Extract<ReplayResult, { ok: false }>['reason'],
+      entryIndex: number | null,
+      message: string,
+    ): ReplayResult => ({
       ok: false,
       seq: batch.seq,
       reason,
       entryIndex,
       message,
     });
-    if (batch.seq !== this.seq + 1) return fail('seq_gap', null, `expected batch ${this.seq + 1}, found ${batch.seq}`);
-    if (batch.prevHash !== this.hash) return fail('prev_hash_mismatch', null, 'batch does not link to its predecessor');
+    if (batch.seq !== this.seq + 1)
+      return fail('seq_gap', null, `expected batch ${this.seq + 1}, found ${batch.seq}`);
+    if (batch.prevHash !== this.hash)
+      return fail('prev_hash_mismatch', null, 'batch does not link to its predecessor');
     if (hashBatch(batch.prevHash, batch.seq, batch.timestampMs, batch.entries) !== batch.hash) {
       return fail('hash_mismatch', null, 'batch content does not match its hash');
     }
@@ -213,10 +234,17 @@ export class LedgerEngine {
       } catch (error) {
         return fail('entry_malformed', index, `entry is not canonical: ${(error as Error).message}`);
       }
-      const applied = entry.type === 'expire_hold' ? this.applyExpiry(entry.holdId, batch.timestampMs, touched) : this.applyCommand(entry, batch.timestampMs, touched);
-      if (!applied.ok) return fail('entry_rejected', index, `entry is rejected on replay: ${applied.error.code}`);
+      const applied =
+        entry.type === 'expire_hold'
+          ? this.applyExpiry(entry.holdId, batch.timestampMs, touched)
+          : this.applyCommand(entry, batch.timestampMs, touched);
+      if (!applied.ok)
+        return fail('entry_rejected', index, `entry is rejected on replay: ${applied.error.code}`);
       if (applied.entry === null) return fail('entry_rejected', index, 'entry is a duplicate on replay');
-      if ('id' in entry && (entry.type === 'transfer' || entry.type === 'post_hold' || entry.type === 'void_hold')) {
+      if (
+        'id' in entry &&
+        (entry.type === 'transfer' || entry.type === 'post_hold' || entry.type === 'void_hold')
+      ) {
         this.ids.set(entry.id, { body: stored.body, seq: batch.seq });
       }
     }
@@ -247,7 +275,10 @@ export class LedgerEngine {
 
   // Idempotency (TigerBeetle semantics): same id + same content = the original result, nothing posted;
   // same id + other content = rejected; an id that failed stays failed.
-  private withIdempotency(command: TransferCommand | PostHoldCommand | VoidHoldCommand, apply: () => Applied): Applied {
+  private withIdempotency(
+    command: TransferCommand | PostHoldCommand | VoidHoldCommand,
+    apply: () => Applied,
+  ): Applied {
     if (!TRANSFER_ID_PATTERN.test(command.id) || command.id === ZERO_ID) {
       return rejected('transfer_id_invalid', 'ids are 32 lower-case hex digits and not zero');
     }
@@ -255,15 +286,30 @@ export class LedgerEngine {
     const existing = this.ids.get(command.id);
     if (existing !== undefined) {
       if (existing.body === body) return { ok: true, entry: null };
-      return rejected('idempotency_id_reused_with_different_content', `id ${command.id} was already used for other content`, { seq: existing.seq });
+      return rejected(
+        'idempotency_id_reused_with_different_content',
+        `id ${command.id} was already used for other content`,
+        { seq: existing.seq },
+      );
     }
     const failure = this.failed.get(command.id);
     if (failure !== undefined) {
-      if (failure.fingerprint === body) return { ok: false, error: { code: failure.code, message: failure.message, details: { repeated: true } } };
-      return rejected('idempotency_id_already_failed', `id ${command.id} failed before with ${failure.code}`, { originalCode: failure.code });
+      if (failure.fingerprint === body)
+        return {
+          ok: false,
+          error: { code: failure.code, message: failure.message, details: { repeated: true } },
+        };
+      return rejected(
+        'idempotency_id_already_failed',
+        `id ${command.id} failed before with ${failure.code}`,
+        { originalCode: failure.code },
+      );
     }
     if (command.type === 'transfer' && command.reference.length > REFERENCE_LENGTH_MAX) {
-      return rejected('transfer_reference_invalid', `references are at most ${REFERENCE_LENGTH_MAX} characters`);
+      return rejected(
+        'transfer_reference_invalid',
+        `references are at most ${REFERENCE_LENGTH_MAX} characters`,
+      );
     }
     const applied = apply();
     if (applied.ok) applied.body = body;
@@ -274,7 +320,13 @@ export class LedgerEngine {
     const checked = checkTransfer(this.ruleContext, command, nowMs);
     if (!checked.ok) return checked;
     for (const delta of checked.plan) {
-      addToBalances(delta.account, delta.debitsPostedMinor, delta.creditsPostedMinor, delta.debitsPendingMinor, delta.creditsPendingMinor);
+      addToBalances(
+        delta.account,
+        delta.debitsPostedMinor,
+        delta.creditsPostedMinor,
+        delta.debitsPendingMinor,
+        delta.creditsPendingMinor,
+      );
       touched.add(delta.account);
     }
     if (command.holdExpiresAtMs !== null) {
@@ -301,9 +353,13 @@ export class LedgerEngine {
     const amount = command.amountMinor ?? hold.amountMinor;
     if (amount <= 0n) return rejected('amount_not_positive', 'post amount must be positive');
     if (amount > hold.amountMinor) {
-      return rejected('hold_post_amount_exceeds_pending', `hold ${hold.id} reserves only ${hold.amountMinor} minor units`, {
-        pendingMinor: hold.amountMinor.toString(),
-      });
+      return rejected(
+        'hold_post_amount_exceeds_pending',
+        `hold ${hold.id} reserves only ${hold.amountMinor} minor units`,
+        {
+          pendingMinor: hold.amountMinor.toString(),
+        },
+      );
     }
     // Posting moves the reservation to posted and releases the rest; the rules were checked when the
     // hold was placed against the full amount, so a post of at most that amount cannot break them.
@@ -361,7 +417,10 @@ export class LedgerEngine {
     const debit = this.accounts.get(hold.leg.debit);
     const credit = this.accounts.get(hold.leg.credit);
     assert(debit !== undefined && credit !== undefined, 'hold accounts exist');
-    assert(debit.debitsPendingMinor >= hold.amountMinor && credit.creditsPendingMinor >= hold.amountMinor, 'hold is reserved');
+    assert(
+      debit.debitsPendingMinor >= hold.amountMinor && credit.creditsPendingMinor >= hold.amountMinor,
+      'hold is reserved',
+    );
     addToBalances(debit, postedMinor, 0n, -hold.amountMinor, 0n);
     addToBalances(credit, 0n, postedMinor, 0n, -hold.amountMinor);
     touched.add(debit);
@@ -369,8 +428,10 @@ export class LedgerEngine {
   }
 
   private registerAsset(command: RegisterAssetCommand): Applied {
-    if (!ASSET_CODE_PATTERN.test(command.code)) return rejected('asset_code_invalid', 'asset codes are 2-16 of A-Z 0-9 . _ -, starting with a letter');
-    if (!isValidScale(command.scale)) return rejected('asset_scale_invalid', 'asset scale must be an integer from 0 to 18');
+    if (!ASSET_CODE_PATTERN.test(command.code))
+      return rejected('asset_code_invalid', 'asset codes are 2-16 of A-Z 0-9 . _ -, starting with a letter');
+    if (!isValidScale(command.scale))
+      return rejected('asset_scale_invalid', 'asset scale must be an integer from 0 to 18');
     const existing = this.assets.get(command.code);
     if (existing !== undefined) {
       if (existing.scale === command.scale) return { ok: true, entry: null };
@@ -381,15 +442,18 @@ export class LedgerEngine {
   }
 
   private addAccountClass(command: AddAccountClassCommand): Applied {
-    if (!ACCOUNT_CLASS_PATTERN.test(command.code)) return rejected('account_class_invalid', 'account classes are lower snake case, at most 32 characters');
+    if (!ACCOUNT_CLASS_PATTERN.test(command.code))
+      return rejected('account_class_invalid', 'account classes are lower snake case, at most 32 characters');
     if (this.accountClasses.has(command.code)) return { ok: true, entry: null };
     this.accountClasses.add(command.code);
     return { ok: true, entry: command };
   }
 
   private createCustomer(command: CreateCustomerCommand): Applied {
-    if (!ENTITY_ID_PATTERN.test(command.id)) return rejected('customer_id_invalid', `customer ids match ${ENTITY_ID_PATTERN}`);
-    if (command.name.length === 0 || command.name.length > NAME_LENGTH_MAX) return rejected('customer_name_invalid', `names are 1-${NAME_LENGTH_MAX} characters`);
+    if (!ENTITY_ID_PATTERN.test(command.id))
+      return rejected('customer_id_invalid', `customer ids match ${ENTITY_ID_PATTERN}`);
+    if (command.name.length === 0 || command.name.length > NAME_LENGTH_MAX)
+      return rejected('customer_name_invalid', `names are 1-${NAME_LENGTH_MAX} characters`);
     const existing = this.customers.get(command.id);
     if (existing !== undefined) {
       if (existing === command.name) return { ok: true, entry: null };
@@ -400,23 +464,49 @@ export class LedgerEngine {
   }
 
   private openAccount(command: OpenAccountCommand, touched: Set<AccountState>): Applied {
-    if (!ENTITY_ID_PATTERN.test(command.id) || command.id.length > ID_LENGTH_MAX) return rejected('account_id_invalid', `account ids match ${ENTITY_ID_PATTERN}`);
-    if (!(SEGREGATION_CLASSES as readonly string[]).includes(command.segregationClass)) return rejected('segregation_class_unknown', `unknown segregation class ${command.segregationClass}`);
-    if (!this.assets.has(command.asset)) return rejected('asset_unknown', `asset ${command.asset} is not registered`);
+    if (!ENTITY_ID_PATTERN.test(command.id) || command.id.length > ID_LENGTH_MAX)
+      return rejected('account_id_invalid', `account ids match ${ENTITY_ID_PATTERN}`);
+    if (!(SEGREGATION_CLASSES as readonly string[]).includes(command.segregationClass))
+      return rejected('segregation_class_unknown', `unknown segregation class ${command.segregationClass}`);
+    if (!this.assets.has(command.asset))
+      return rejected('asset_unknown', `asset ${command.asset} is not registered`);
     const rules = CLASS_RULES[command.segregationClass];
     if (rules.owner !== command.owner.type) {
-      return rejected('account_owner_not_allowed_for_class', `${command.segregationClass} accounts are owned by the ${rules.owner}`);
+      return rejected(
+        'account_owner_not_allowed_for_class',
+        `${command.segregationClass} accounts are owned by the ${rules.owner}`,
+      );
     }
     if (command.owner.type === 'customer' && !this.customers.has(command.owner.customerId)) {
       return rejected('customer_not_found', `customer ${command.owner.customerId} does not exist`);
     }
-    if (rules.hasAccountClass && command.accountClass === null) return rejected('account_class_required', `${command.segregationClass} accounts need a customer account class`);
-    if (!rules.hasAccountClass && command.accountClass !== null) return rejected('account_class_not_applicable', `${command.segregationClass} accounts have no customer account class`);
-    if (command.accountClass !== null && !this.accountClasses.has(command.accountClass)) return rejected('account_class_unknown', `account class ${command.accountClass} is not configured`);
+    if (rules.hasAccountClass && command.accountClass === null)
+      return rejected(
+        'account_class_required',
+        `${command.segregationClass} accounts need a customer account class`,
+      );
+    if (!rules.hasAccountClass && command.accountClass !== null)
+      return rejected(
+        'account_class_not_applicable',
+        `${command.segregationClass} accounts have no customer account class`,
+      );
+    if (command.accountClass !== null && !this.accountClasses.has(command.accountClass))
+      return rejected('account_class_unknown', `account class ${command.accountClass} is not configured`);
     const existing = this.accounts.get(command.id);
     if (existing !== undefined) {
-      const same = encodeEntry(command) === encodeEntry({ type: 'open_account', id: existing.id, owner: existing.owner, asset: existing.asset, segregationClass: existing.segregationClass, accountClass: existing.accountClass });
-      return same ? { ok: true, entry: null } : rejected('account_already_exists', `account ${command.id} exists with other attributes`);
+      const same =
+        encodeEntry(command) ===
+        encodeEntry({
+          type: 'open_account',
+          id: existing.id,
+          owner: existing.owner,
+          asset: existing.asset,
+          segregationClass: existing.segregationClass,
+          accountClass: existing.accountClass,
+        });
+      return same
+        ? { ok: true, entry: null }
+        : rejected('account_already_exists', `account ${command.id} exists with other attributes`);
     }
     const key = poolKeyOf(command.segregationClass, command.asset, command.accountClass);
     let pool = this.pools.get(key);
@@ -450,7 +540,8 @@ export class LedgerEngine {
   }
 
   private failureToRemember(command: Command, error: Rejection): FailedId | null {
-    if (command.type !== 'transfer' && command.type !== 'post_hold' && command.type !== 'void_hold') return null;
+    if (command.type !== 'transfer' && command.type !== 'post_hold' && command.type !== 'void_hold')
+      return null;
     if (INPUT_REJECTION_CODES.has(error.code) || error.code.startsWith('idempotency_')) return null;
     if (this.failed.has(command.id)) return null;
     return { id: command.id, fingerprint: encodeEntry(command), code: error.code, message: error.message };
@@ -530,7 +621,12 @@ export class LedgerEngine {
 }
 
 /** SHA-256 over the predecessor hash, position, time and every entry string: the journal's chain link. */
-export function hashBatch(prevHash: string, seq: number, timestampMs: number, entries: readonly StoredEntry[]): string {
+export function hashBatch(
+  prevHash: string,
+  seq: number,
+  timestampMs: number,
+  entries: readonly StoredEntry[],
+): string {
   const hash = createHash('sha256');
   hash.update(`ringfence-journal-v1\n${prevHash}\n${seq}\n${timestampMs}\n${entries.length}\n`);
   for (const entry of entries) {
@@ -539,4 +635,3 @@ export function hashBatch(prevHash: string, seq: number, timestampMs: number, en
   }
   return hash.digest('hex');
 }
-

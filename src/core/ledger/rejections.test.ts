@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyAll,
-  booksFingerprint,
   bookSetupCommands,
+  booksFingerprint,
   deposit,
   houseCapital,
   ids,
@@ -60,52 +60,119 @@ interface Case {
   readonly command: (engine: LedgerEngine) => Command;
 }
 
-const holdFor = (id: string, amountMinor = 100n) => withdrawal(amountMinor, { id, holdExpiresAtMs: NOW_MS + 60_000 });
+const holdFor = (id: string, amountMinor = 100n) =>
+  withdrawal(amountMinor, { id, holdExpiresAtMs: NOW_MS + 60_000 });
 const fixedIds = { hold: 'aa'.repeat(16), original: 'bb'.repeat(16), failed: 'cc'.repeat(16) };
 
 const CASES: Case[] = [
   { code: 'transfer_id_invalid', command: () => ({ ...deposit('alice', D, BTC, 1n), id: 'XYZ' }) },
   { code: 'transfer_legs_empty', command: () => transfer('deposit', []) },
-  { code: 'transfer_legs_too_many', command: () => transfer('deposit', Array.from({ length: TRANSFER_LEGS_MAX + 1 }, () => leg(seg, alice, BTC, 1n))) },
+  {
+    code: 'transfer_legs_too_many',
+    command: () =>
+      transfer(
+        'deposit',
+        Array.from({ length: TRANSFER_LEGS_MAX + 1 }, () => leg(seg, alice, BTC, 1n)),
+      ),
+  },
   { code: 'transfer_same_account', command: () => transfer('deposit', [leg(alice, alice, BTC, 1n)]) },
-  { code: 'transfer_reference_invalid', command: () => ({ ...deposit('alice', D, BTC, 1n), reference: 'x'.repeat(257) }) },
+  {
+    code: 'transfer_reference_invalid',
+    command: () => ({ ...deposit('alice', D, BTC, 1n), reference: 'x'.repeat(257) }),
+  },
   { code: 'amount_not_positive', command: () => deposit('alice', D, BTC, 0n) },
   { code: 'amount_overflow', command: () => deposit('alice', D, BTC, AMOUNT_MINOR_MAX + 1n) },
-  { code: 'hold_must_have_one_leg', command: () => ({ ...residualInterestDeposit(D, BTC, 1n), holdExpiresAtMs: NOW_MS + 1 }) },
+  {
+    code: 'hold_must_have_one_leg',
+    command: () => ({ ...residualInterestDeposit(D, BTC, 1n), holdExpiresAtMs: NOW_MS + 1 }),
+  },
   { code: 'hold_expiry_not_in_future', command: () => withdrawal(1n, { holdExpiresAtMs: NOW_MS }) },
   { code: 'asset_unknown', command: () => transfer('deposit', [leg(seg, alice, 'DOGE', 1n)]) },
-  { code: 'account_not_found', command: () => transfer('deposit', [leg(seg, 'nobody:derivatives:BTC', BTC, 1n)]) },
-  { code: 'transfer_asset_mismatch', command: () => transfer('deposit', [leg(seg, ids.customer('alice', D, 'USDC'), BTC, 1n)]) },
-  { code: 'segregation_customer_debit_requires_instruction', command: () => withdrawal(1n, { instructedBy: null }) },
+  {
+    code: 'account_not_found',
+    command: () => transfer('deposit', [leg(seg, 'nobody:derivatives:BTC', BTC, 1n)]),
+  },
+  {
+    code: 'transfer_asset_mismatch',
+    command: () => transfer('deposit', [leg(seg, ids.customer('alice', D, 'USDC'), BTC, 1n)]),
+  },
+  {
+    code: 'segregation_customer_debit_requires_instruction',
+    command: () => withdrawal(1n, { instructedBy: null }),
+  },
   { code: 'customer_not_found', command: () => withdrawal(1n, { instructedBy: 'mallory' }) },
-  { code: 'segregation_instruction_customer_mismatch', command: () => withdrawal(1n, { instructedBy: 'bob' }) },
-  { code: 'segregation_trade_requires_counterparty_reference', command: () => transfer('trade_settlement', [leg(alice, bob, BTC, 1n)], { reference: '' }) },
-  { code: 'segregation_fee_requires_basis', command: () => transfer('fee', [leg(alice, ri, BTC, 1n)], { reference: '' }) },
-  { code: 'transfer_reference_required', command: () => ({ ...deposit('alice', D, BTC, 1n), reference: '' }) },
-  { code: 'correction_reference_unknown', command: () => transfer('correction', [leg(alice, seg, BTC, 1n)], { reference: 'dd'.repeat(16) }) },
+  {
+    code: 'segregation_instruction_customer_mismatch',
+    command: () => withdrawal(1n, { instructedBy: 'bob' }),
+  },
+  {
+    code: 'segregation_trade_requires_counterparty_reference',
+    command: () => transfer('trade_settlement', [leg(alice, bob, BTC, 1n)], { reference: '' }),
+  },
+  {
+    code: 'segregation_fee_requires_basis',
+    command: () => transfer('fee', [leg(alice, ri, BTC, 1n)], { reference: '' }),
+  },
+  {
+    code: 'transfer_reference_required',
+    command: () => ({ ...deposit('alice', D, BTC, 1n), reference: '' }),
+  },
+  {
+    code: 'correction_reference_unknown',
+    command: () => transfer('correction', [leg(alice, seg, BTC, 1n)], { reference: 'dd'.repeat(16) }),
+  },
   // The FTX pattern: the house pays itself from a customer's claim.
-  { code: 'segregation_customer_to_house_forbidden', command: () => transfer('house_transfer', [leg(alice, ids.houseEquity(BTC), BTC, 1n)]) },
-  { code: 'segregation_custody_exit_forbidden', command: () => transfer('house_transfer', [leg(ids.houseCustody(BTC), seg, BTC, 1n)]) },
-  { code: 'segregation_pool_mixing_forbidden', command: () => transfer('house_transfer', [leg(ids.insuranceFund(BTC), ids.houseEquity(BTC), BTC, 1n)]) },
-  { code: 'transfer_leg_not_allowed_for_kind', command: () => transfer('deposit', [leg(alice, bob, BTC, 1n)]) },
-  { code: 'segregation_account_class_mixing_forbidden', command: () => transfer('trade_settlement', [leg(alice, ids.customer('bob', 'spot', BTC), BTC, 1n)]) },
+  {
+    code: 'segregation_customer_to_house_forbidden',
+    command: () => transfer('house_transfer', [leg(alice, ids.houseEquity(BTC), BTC, 1n)]),
+  },
+  {
+    code: 'segregation_custody_exit_forbidden',
+    command: () => transfer('house_transfer', [leg(ids.houseCustody(BTC), seg, BTC, 1n)]),
+  },
+  {
+    code: 'segregation_pool_mixing_forbidden',
+    command: () => transfer('house_transfer', [leg(ids.insuranceFund(BTC), ids.houseEquity(BTC), BTC, 1n)]),
+  },
+  {
+    code: 'transfer_leg_not_allowed_for_kind',
+    command: () => transfer('deposit', [leg(alice, bob, BTC, 1n)]),
+  },
+  {
+    code: 'segregation_account_class_mixing_forbidden',
+    command: () => transfer('trade_settlement', [leg(alice, ids.customer('bob', 'spot', BTC), BTC, 1n)]),
+  },
   {
     code: 'correction_already_reversed',
     before: () => [
       { ...deposit('carol', D, BTC, 10n), id: fixedIds.original },
-      transfer('correction', [leg(ids.customer('carol', D, BTC), seg, BTC, 10n)], { reference: fixedIds.original }),
+      transfer('correction', [leg(ids.customer('carol', D, BTC), seg, BTC, 10n)], {
+        reference: fixedIds.original,
+      }),
     ],
-    command: () => transfer('correction', [leg(ids.customer('carol', D, BTC), seg, BTC, 10n)], { reference: fixedIds.original }),
+    command: () =>
+      transfer('correction', [leg(ids.customer('carol', D, BTC), seg, BTC, 10n)], {
+        reference: fixedIds.original,
+      }),
   },
   {
     code: 'correction_not_exact_reversal',
     before: () => [{ ...deposit('carol', D, BTC, 10n), id: fixedIds.original }],
-    command: () => transfer('correction', [leg(ids.customer('carol', D, BTC), seg, BTC, 9n)], { reference: fixedIds.original }),
+    command: () =>
+      transfer('correction', [leg(ids.customer('carol', D, BTC), seg, BTC, 9n)], {
+        reference: fixedIds.original,
+      }),
   },
   { code: 'account_balance_overflow', command: () => deposit('alice', D, BTC, AMOUNT_MINOR_MAX) },
   { code: 'segregation_customer_claim_negative', command: () => withdrawal(501n) },
-  { code: 'custody_balance_negative', command: () => transfer('house_capital', [leg(ids.external(BTC), ids.houseCustody(BTC), BTC, 701n)]) },
-  { code: 'segregation_residual_interest_negative', command: () => transfer('trade_settlement', [leg(ri, alice, BTC, 101n)]) },
+  {
+    code: 'custody_balance_negative',
+    command: () => transfer('house_capital', [leg(ids.external(BTC), ids.houseCustody(BTC), BTC, 701n)]),
+  },
+  {
+    code: 'segregation_residual_interest_negative',
+    command: () => transfer('trade_settlement', [leg(ri, alice, BTC, 101n)]),
+  },
   {
     code: 'insurance_fund_negative',
     command: () =>
@@ -115,9 +182,15 @@ const CASES: Case[] = [
       ]),
   },
   // Only the coins leave: custody 900 - 150 < claims 800, whatever residual interest says.
-  { code: 'segregation_custody_below_customer_claims', command: () => transfer('residual_interest_withdrawal', [leg(ids.houseCustody(BTC), seg, BTC, 150n)]) },
+  {
+    code: 'segregation_custody_below_customer_claims',
+    command: () => transfer('residual_interest_withdrawal', [leg(ids.houseCustody(BTC), seg, BTC, 150n)]),
+  },
   // Only the claim moves: residual interest rises with no coins behind it.
-  { code: 'segregation_pool_unbalanced', command: () => transfer('residual_interest_deposit', [leg(ids.houseEquity(BTC), ri, BTC, 50n)]) },
+  {
+    code: 'segregation_pool_unbalanced',
+    command: () => transfer('residual_interest_deposit', [leg(ids.houseEquity(BTC), ri, BTC, 50n)]),
+  },
   {
     code: 'idempotency_id_reused_with_different_content',
     before: () => [{ ...deposit('carol', D, BTC, 10n), id: fixedIds.original }],
@@ -128,15 +201,24 @@ const CASES: Case[] = [
     before: (engine) => {
       const failing = { ...withdrawal(10_000n), id: fixedIds.failed };
       const outcome = engine.executeBatch([failing], NOW_MS - 1);
-      expect(outcome.results[0]).toMatchObject({ ok: false, error: { code: 'segregation_customer_claim_negative' } });
+      expect(outcome.results[0]).toMatchObject({
+        ok: false,
+        error: { code: 'segregation_customer_claim_negative' },
+      });
       return [];
     },
     command: () => ({ ...withdrawal(1n), id: fixedIds.failed }),
   },
-  { code: 'hold_not_found', command: () => ({ type: 'post_hold', id: nextId(), holdId: fixedIds.hold, amountMinor: null }) },
+  {
+    code: 'hold_not_found',
+    command: () => ({ type: 'post_hold', id: nextId(), holdId: fixedIds.hold, amountMinor: null }),
+  },
   {
     code: 'hold_already_posted',
-    before: () => [holdFor(fixedIds.hold), { type: 'post_hold', id: nextId(), holdId: fixedIds.hold, amountMinor: null }],
+    before: () => [
+      holdFor(fixedIds.hold),
+      { type: 'post_hold', id: nextId(), holdId: fixedIds.hold, amountMinor: null },
+    ],
     command: () => ({ type: 'void_hold', id: nextId(), holdId: fixedIds.hold }),
   },
   {
@@ -147,7 +229,11 @@ const CASES: Case[] = [
   {
     code: 'hold_expired',
     before: (engine) => {
-      applyAll(engine, [{ ...withdrawal(100n), id: fixedIds.hold, holdExpiresAtMs: NOW_MS - 5 }], NOW_MS - 10);
+      applyAll(
+        engine,
+        [{ ...withdrawal(100n), id: fixedIds.hold, holdExpiresAtMs: NOW_MS - 5 }],
+        NOW_MS - 10,
+      );
       // A batch past the expiry (even an empty one) writes the expiry entry and releases the hold.
       expect(engine.executeBatch([], NOW_MS - 2).batch?.entries).toMatchObject([{ type: 'expire_hold' }]);
       expect(engine.getHold(fixedIds.hold)?.status).toBe('expired');
@@ -166,28 +252,104 @@ const CASES: Case[] = [
   { code: 'account_class_invalid', command: () => ({ type: 'add_account_class', code: 'Spot Class' }) },
   { code: 'customer_id_invalid', command: () => ({ type: 'create_customer', id: 'Bad Id', name: 'x' }) },
   { code: 'customer_name_invalid', command: () => ({ type: 'create_customer', id: 'dave', name: '' }) },
-  { code: 'customer_already_exists', command: () => ({ type: 'create_customer', id: 'alice', name: 'Someone Else' }) },
-  { code: 'account_id_invalid', command: () => ({ type: 'open_account', id: 'Bad Id', owner: { type: 'house' }, asset: BTC, segregationClass: 'house_equity', accountClass: null }) },
-  { code: 'segregation_class_unknown', command: () => ({ type: 'open_account', id: 'x1', owner: { type: 'house' }, asset: BTC, segregationClass: 'fiat_at' as never, accountClass: null }) },
+  {
+    code: 'customer_already_exists',
+    command: () => ({ type: 'create_customer', id: 'alice', name: 'Someone Else' }),
+  },
+  {
+    code: 'account_id_invalid',
+    command: () => ({
+      type: 'open_account',
+      id: 'Bad Id',
+      owner: { type: 'house' },
+      asset: BTC,
+      segregationClass: 'house_equity',
+      accountClass: null,
+    }),
+  },
+  {
+    code: 'segregation_class_unknown',
+    command: () => ({
+      type: 'open_account',
+      id: 'x1',
+      owner: { type: 'house' },
+      asset: BTC,
+      segregationClass: 'fiat_at' as never,
+      accountClass: null,
+    }),
+  },
   // A customer claim owned by the house is the FTX "fiat@" shape: refused at account opening.
-  { code: 'account_owner_not_allowed_for_class', command: () => ({ type: 'open_account', id: 'x2', owner: { type: 'house' }, asset: BTC, segregationClass: 'customer_collateral', accountClass: D }) },
-  { code: 'account_class_required', command: () => ({ type: 'open_account', id: 'x3', owner: { type: 'house' }, asset: BTC, segregationClass: 'segregated_custody', accountClass: null }) },
-  { code: 'account_class_not_applicable', command: () => ({ type: 'open_account', id: 'x4', owner: { type: 'house' }, asset: BTC, segregationClass: 'house_equity', accountClass: D }) },
-  { code: 'account_class_unknown', command: () => ({ type: 'open_account', id: 'x5', owner: { type: 'customer', customerId: 'alice' }, asset: BTC, segregationClass: 'customer_collateral', accountClass: 'options' }) },
-  { code: 'account_already_exists', command: () => ({ type: 'open_account', id: alice, owner: { type: 'customer', customerId: 'bob' }, asset: BTC, segregationClass: 'customer_collateral', accountClass: D }) },
+  {
+    code: 'account_owner_not_allowed_for_class',
+    command: () => ({
+      type: 'open_account',
+      id: 'x2',
+      owner: { type: 'house' },
+      asset: BTC,
+      segregationClass: 'customer_collateral',
+      accountClass: D,
+    }),
+  },
+  {
+    code: 'account_class_required',
+    command: () => ({
+      type: 'open_account',
+      id: 'x3',
+      owner: { type: 'house' },
+      asset: BTC,
+      segregationClass: 'segregated_custody',
+      accountClass: null,
+    }),
+  },
+  {
+    code: 'account_class_not_applicable',
+    command: () => ({
+      type: 'open_account',
+      id: 'x4',
+      owner: { type: 'house' },
+      asset: BTC,
+      segregationClass: 'house_equity',
+      accountClass: D,
+    }),
+  },
+  {
+    code: 'account_class_unknown',
+    command: () => ({
+      type: 'open_account',
+      id: 'x5',
+      owner: { type: 'customer', customerId: 'alice' },
+      asset: BTC,
+      segregationClass: 'customer_collateral',
+      accountClass: 'options',
+    }),
+  },
+  {
+    code: 'account_already_exists',
+    command: () => ({
+      type: 'open_account',
+      id: alice,
+      owner: { type: 'customer', customerId: 'bob' },
+      asset: BTC,
+      segregationClass: 'customer_collateral',
+      accountClass: D,
+    }),
+  },
 ];
 
 describe('engine rejections', () => {
-  it.each(CASES.map((c) => [c.code, c] as const))('%s: rejected with its code, books unchanged', (code, testCase) => {
-    const engine = fundedEngine();
-    const before = testCase.before?.(engine) ?? [];
-    if (before.length > 0) applyAll(engine, before, NOW_MS - 1);
-    const fingerprint = booksFingerprint(engine);
-    const outcome = engine.executeBatch([testCase.command(engine)], NOW_MS);
-    expect(outcome.results[0]).toMatchObject({ ok: false, error: { code } });
-    expect(outcome.batch).toBeNull();
-    expect(booksFingerprint(engine)).toBe(fingerprint);
-  });
+  it.each(CASES.map((c) => [c.code, c] as const))(
+    '%s: rejected with its code, books unchanged',
+    (code, testCase) => {
+      const engine = fundedEngine();
+      const before = testCase.before?.(engine) ?? [];
+      if (before.length > 0) applyAll(engine, before, NOW_MS - 1);
+      const fingerprint = booksFingerprint(engine);
+      const outcome = engine.executeBatch([testCase.command(engine)], NOW_MS);
+      expect(outcome.results[0]).toMatchObject({ ok: false, error: { code } });
+      expect(outcome.batch).toBeNull();
+      expect(booksFingerprint(engine)).toBe(fingerprint);
+    },
+  );
 
   it('covers every code the engine can return', async () => {
     const { readFile } = await import('node:fs/promises');
@@ -223,10 +385,16 @@ describe('idempotency', () => {
   it('a failed id stays failed even after the state would allow it', () => {
     const engine = fundedEngine();
     const command = withdrawal(600n);
-    expect(engine.executeBatch([command], NOW_MS).results[0]).toMatchObject({ ok: false, error: { code: 'segregation_customer_claim_negative' } });
+    expect(engine.executeBatch([command], NOW_MS).results[0]).toMatchObject({
+      ok: false,
+      error: { code: 'segregation_customer_claim_negative' },
+    });
     applyAll(engine, [deposit('alice', D, BTC, 1_000n)], NOW_MS + 1);
     const retry = engine.executeBatch([command], NOW_MS + 2);
-    expect(retry.results[0]).toMatchObject({ ok: false, error: { code: 'segregation_customer_claim_negative', details: { repeated: true } } });
+    expect(retry.results[0]).toMatchObject({
+      ok: false,
+      error: { code: 'segregation_customer_claim_negative', details: { repeated: true } },
+    });
     expect(retry.batch).toBeNull();
   });
 

@@ -37,7 +37,11 @@ export interface AccountState {
 }
 
 /** The key of the pool an account of this class, asset and account class belongs to. */
-export function poolKeyOf(segregationClass: SegregationClass, asset: string, accountClass: string | null): string {
+export function poolKeyOf(
+  segregationClass: SegregationClass,
+  asset: string,
+  accountClass: string | null,
+): string {
   const pool = CLASS_RULES[segregationClass].pool;
   return pool === 'customer' ? `customer:${asset}:${accountClass}` : `${pool}:${asset}`;
 }
@@ -57,11 +61,7 @@ export function newPool(pool: Pool, asset: string, accountClass: string | null):
 }
 
 /** Posted balance on the account's normal side: custody is debit-normal, claims are credit-normal. */
-export function postedOf(
-  side: ClassRules['side'],
-  debitsPosted: bigint,
-  creditsPosted: bigint,
-): bigint {
+export function postedOf(side: ClassRules['side'], debitsPosted: bigint, creditsPosted: bigint): bigint {
   return side === 'custody' ? debitsPosted - creditsPosted : creditsPosted - debitsPosted;
 }
 
@@ -94,15 +94,27 @@ export function addToBalances(
   const availableChange = postedChange - (custody ? creditsPending : debitsPending);
   const pool = account.pool;
   if (account.segregationClass === 'customer_collateral') {
-    const before = availableOf('claim', account.debitsPostedMinor, account.creditsPostedMinor, account.debitsPendingMinor, 0n);
+    const before = availableOf(
+      'claim',
+      account.debitsPostedMinor,
+      account.creditsPostedMinor,
+      account.debitsPendingMinor,
+      0n,
+    );
     pool.customerClaimsPositiveMinor += positive(before + availableChange) - positive(before);
   }
   account.debitsPostedMinor += debitsPosted;
   account.creditsPostedMinor += creditsPosted;
   account.debitsPendingMinor += debitsPending;
   account.creditsPendingMinor += creditsPending;
-  assert(account.debitsPostedMinor >= 0n && account.creditsPostedMinor >= 0n, 'posted columns are never negative');
-  assert(account.debitsPendingMinor >= 0n && account.creditsPendingMinor >= 0n, 'pending columns are never negative');
+  assert(
+    account.debitsPostedMinor >= 0n && account.creditsPostedMinor >= 0n,
+    'posted columns are never negative',
+  );
+  assert(
+    account.debitsPendingMinor >= 0n && account.creditsPendingMinor >= 0n,
+    'pending columns are never negative',
+  );
   if (custody) {
     pool.custodyPostedMinor += postedChange;
     pool.custodyAvailableMinor += availableChange;

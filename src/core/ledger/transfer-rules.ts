@@ -59,7 +59,9 @@ export function checkTransfer(context: RuleContext, command: TransferCommand, no
     }
   }
   const plan = planDeltas(command, accounts);
-  return checkLimits(plan) ?? checkCoverage(plan) ?? checkPoolIdentity(command, accounts) ?? { ok: true, plan };
+  return (
+    checkLimits(plan) ?? checkCoverage(plan) ?? checkPoolIdentity(command, accounts) ?? { ok: true, plan }
+  );
 }
 
 function checkShape(command: TransferCommand, nowMs: number): CheckResult | null {
@@ -68,10 +70,14 @@ function checkShape(command: TransferCommand, nowMs: number): CheckResult | null
     return reject('transfer_legs_too_many', `a transfer has at most ${TRANSFER_LEGS_MAX} legs`);
   }
   for (const [index, leg] of command.legs.entries()) {
-    if (leg.amountMinor <= 0n) return reject('amount_not_positive', 'leg amount must be positive', { leg: index });
-    if (leg.amountMinor > AMOUNT_MINOR_MAX) return reject('amount_overflow', 'leg amount exceeds u128', { leg: index });
+    if (leg.amountMinor <= 0n)
+      return reject('amount_not_positive', 'leg amount must be positive', { leg: index });
+    if (leg.amountMinor > AMOUNT_MINOR_MAX)
+      return reject('amount_overflow', 'leg amount exceeds u128', { leg: index });
     if (leg.debit === leg.credit) {
-      return reject('transfer_same_account', 'a leg cannot debit and credit the same account', { leg: index });
+      return reject('transfer_same_account', 'a leg cannot debit and credit the same account', {
+        leg: index,
+      });
     }
   }
   if (command.holdExpiresAtMs !== null) {
@@ -83,12 +89,25 @@ function checkShape(command: TransferCommand, nowMs: number): CheckResult | null
   return null;
 }
 
-function resolveLeg(context: RuleContext, leg: Leg, index: number): [AccountState, AccountState] | CheckResult {
-  if (!context.hasAsset(leg.asset)) return reject('asset_unknown', `asset ${leg.asset} is not registered`, { leg: index });
+function resolveLeg(
+  context: RuleContext,
+  leg: Leg,
+  index: number,
+): [AccountState, AccountState] | CheckResult {
+  if (!context.hasAsset(leg.asset))
+    return reject('asset_unknown', `asset ${leg.asset} is not registered`, { leg: index });
   const debit = context.account(leg.debit);
-  if (debit === undefined) return reject('account_not_found', `account ${leg.debit} does not exist`, { leg: index, account: leg.debit });
+  if (debit === undefined)
+    return reject('account_not_found', `account ${leg.debit} does not exist`, {
+      leg: index,
+      account: leg.debit,
+    });
   const credit = context.account(leg.credit);
-  if (credit === undefined) return reject('account_not_found', `account ${leg.credit} does not exist`, { leg: index, account: leg.credit });
+  if (credit === undefined)
+    return reject('account_not_found', `account ${leg.credit} does not exist`, {
+      leg: index,
+      account: leg.credit,
+    });
   if (debit.asset !== leg.asset || credit.asset !== leg.asset) {
     return reject('transfer_asset_mismatch', 'both accounts of a leg must hold the leg asset', {
       leg: index,
@@ -120,7 +139,11 @@ function checkBasis(
     }
     for (const [index, [debit]] of accounts.entries()) {
       const owner = debit.owner;
-      if (debit.segregationClass === 'customer_collateral' && owner.type === 'customer' && owner.customerId !== command.instructedBy) {
+      if (
+        debit.segregationClass === 'customer_collateral' &&
+        owner.type === 'customer' &&
+        owner.customerId !== command.instructedBy
+      ) {
         return reject(
           'segregation_instruction_customer_mismatch',
           `customer ${command.instructedBy} cannot instruct a debit of ${owner.customerId}'s account`,
@@ -132,16 +155,25 @@ function checkBasis(
   }
   if (hasReference) return null;
   if (command.kind === 'trade_settlement') {
-    return reject('segregation_trade_requires_counterparty_reference', 'a trade settlement must name its fill');
+    return reject(
+      'segregation_trade_requires_counterparty_reference',
+      'a trade settlement must name its fill',
+    );
   }
-  if (command.kind === 'fee') return reject('segregation_fee_requires_basis', 'a fee must name its fee basis');
+  if (command.kind === 'fee')
+    return reject('segregation_fee_requires_basis', 'a fee must name its fee basis');
   if (command.kind === 'correction') {
     return reject('correction_reference_unknown', 'a correction must name the transfer it reverses');
   }
   return reject('transfer_reference_required', `a ${command.kind} must carry a reference (its basis)`);
 }
 
-function checkLegPair(kind: TransferKind, debit: AccountState, credit: AccountState, index: number): CheckResult | null {
+function checkLegPair(
+  kind: TransferKind,
+  debit: AccountState,
+  credit: AccountState,
+  index: number,
+): CheckResult | null {
   const d = debit.segregationClass;
   const c = credit.segregationClass;
   const details = { leg: index, kind, debitClass: d, creditClass: c };
@@ -154,21 +186,42 @@ function checkLegPair(kind: TransferKind, debit: AccountState, credit: AccountSt
       );
     }
     if (d === 'customer_collateral' && CLASS_RULES[c].owner === 'house') {
-      return reject('segregation_customer_to_house_forbidden', `a ${kind} cannot move a customer claim to the house`, details);
+      return reject(
+        'segregation_customer_to_house_forbidden',
+        `a ${kind} cannot move a customer claim to the house`,
+        details,
+      );
     }
     if (CLASS_RULES[d].pool !== CLASS_RULES[c].pool) {
-      return reject('segregation_pool_mixing_forbidden', `a ${kind} cannot move value between the ${CLASS_RULES[d].pool} and ${CLASS_RULES[c].pool} pools`, details);
+      return reject(
+        'segregation_pool_mixing_forbidden',
+        `a ${kind} cannot move value between the ${CLASS_RULES[d].pool} and ${CLASS_RULES[c].pool} pools`,
+        details,
+      );
     }
-    return reject('transfer_leg_not_allowed_for_kind', `a ${kind} cannot debit ${d} and credit ${c}`, details);
+    return reject(
+      'transfer_leg_not_allowed_for_kind',
+      `a ${kind} cannot debit ${d} and credit ${c}`,
+      details,
+    );
   }
   // Each customer account class is segregated and computed on its own; only the customer's own
   // internal transfer moves value between classes (and must move the custody with it).
-  if (debit.accountClass !== null && credit.accountClass !== null && debit.accountClass !== credit.accountClass && kind !== 'internal_transfer') {
-    return reject('segregation_account_class_mixing_forbidden', `a ${kind} cannot move value between account classes`, {
-      ...details,
-      debitAccountClass: debit.accountClass,
-      creditAccountClass: credit.accountClass,
-    });
+  if (
+    debit.accountClass !== null &&
+    credit.accountClass !== null &&
+    debit.accountClass !== credit.accountClass &&
+    kind !== 'internal_transfer'
+  ) {
+    return reject(
+      'segregation_account_class_mixing_forbidden',
+      `a ${kind} cannot move value between account classes`,
+      {
+        ...details,
+        debitAccountClass: debit.accountClass,
+        creditAccountClass: credit.accountClass,
+      },
+    );
   }
   return null;
 }
@@ -195,12 +248,18 @@ function checkCorrection(context: RuleContext, command: TransferCommand): CheckR
       );
     });
   if (!exact) {
-    return reject('correction_not_exact_reversal', 'a correction must mirror every leg of the reversed transfer, in order');
+    return reject(
+      'correction_not_exact_reversal',
+      'a correction must mirror every leg of the reversed transfer, in order',
+    );
   }
   return null;
 }
 
-function planDeltas(command: TransferCommand, accounts: readonly [AccountState, AccountState][]): TransferPlan {
+function planDeltas(
+  command: TransferCommand,
+  accounts: readonly [AccountState, AccountState][],
+): TransferPlan {
   const plan: TransferPlan = [];
   const pending = command.holdExpiresAtMs !== null;
   for (let index = 0; index < accounts.length; index += 1) {
@@ -222,7 +281,13 @@ function planDeltas(command: TransferCommand, accounts: readonly [AccountState, 
 // Transfers touch a handful of accounts: a linear scan beats a Map here.
 function deltaOf(plan: TransferPlan, account: AccountState): Delta {
   for (const delta of plan) if (delta.account === account) return delta;
-  const delta: Delta = { account, debitsPostedMinor: 0n, creditsPostedMinor: 0n, debitsPendingMinor: 0n, creditsPendingMinor: 0n };
+  const delta: Delta = {
+    account,
+    debitsPostedMinor: 0n,
+    creditsPostedMinor: 0n,
+    debitsPendingMinor: 0n,
+    creditsPendingMinor: 0n,
+  };
   plan.push(delta);
   return delta;
 }
@@ -258,7 +323,9 @@ function checkLimits(plan: TransferPlan): CheckResult | null {
       account.debitsPendingMinor + delta.debitsPendingMinor > AMOUNT_MINOR_MAX ||
       account.creditsPendingMinor + delta.creditsPendingMinor > AMOUNT_MINOR_MAX
     ) {
-      return reject('account_balance_overflow', `account ${account.id} would exceed 2^128-1 minor units`, { account: account.id });
+      return reject('account_balance_overflow', `account ${account.id} would exceed 2^128-1 minor units`, {
+        account: account.id,
+      });
     }
     const code = account.rules.negativeCode;
     if (code === null) continue;
@@ -279,7 +346,8 @@ function checkLimits(plan: TransferPlan): CheckResult | null {
 function checkCoverage(plan: TransferPlan): CheckResult | null {
   for (let first = 0; first < plan.length; first += 1) {
     const pool = plan[first]!.account.pool;
-    if (pool.pool !== 'customer' || plan.findIndex((delta) => delta.account.pool === pool) !== first) continue;
+    if (pool.pool !== 'customer' || plan.findIndex((delta) => delta.account.pool === pool) !== first)
+      continue;
     let custody = pool.custodyAvailableMinor;
     let claims = pool.customerClaimsPositiveMinor;
     for (let index = first; index < plan.length; index += 1) {
@@ -292,12 +360,16 @@ function checkCoverage(plan: TransferPlan): CheckResult | null {
       if (account.segregationClass === 'customer_collateral') claims += positive(after) - positive(before);
     }
     if (custody < claims) {
-      return reject('segregation_custody_below_customer_claims', `segregated custody of ${pool.asset}/${pool.accountClass} would fall below customer claims`, {
-        asset: pool.asset,
-        accountClass: pool.accountClass,
-        custodyMinor: custody.toString(),
-        customerClaimsMinor: claims.toString(),
-      });
+      return reject(
+        'segregation_custody_below_customer_claims',
+        `segregated custody of ${pool.asset}/${pool.accountClass} would fall below customer claims`,
+        {
+          asset: pool.asset,
+          accountClass: pool.accountClass,
+          custodyMinor: custody.toString(),
+          customerClaimsMinor: claims.toString(),
+        },
+      );
     }
   }
   return null;
@@ -324,10 +396,14 @@ function checkPoolIdentity(
     const imbalance = imbalances[index]!;
     if (imbalance !== 0n) {
       const pool = pools[index]!;
-      return reject('segregation_pool_unbalanced', `the ${pool.key} pool would hold custody different from its claims`, {
-        pool: pool.key,
-        imbalanceMinor: imbalance.toString(),
-      });
+      return reject(
+        'segregation_pool_unbalanced',
+        `the ${pool.key} pool would hold custody different from its claims`,
+        {
+          pool: pool.key,
+          imbalanceMinor: imbalance.toString(),
+        },
+      );
     }
   }
   return null;

@@ -43,9 +43,13 @@ describe('formatAmount', () => {
   });
   it('round-trips every positive amount at every scale', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: AMOUNT_MINOR_MAX }), fc.integer({ min: 0, max: 18 }), (minor, scale) => {
-        expect(parseAmount(formatAmount(minor, scale), scale)).toEqual({ ok: true, value: minor });
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n, max: AMOUNT_MINOR_MAX }),
+        fc.integer({ min: 0, max: 18 }),
+        (minor, scale) => {
+          expect(parseAmount(formatAmount(minor, scale), scale)).toEqual({ ok: true, value: minor });
+        },
+      ),
     );
   });
 });
@@ -57,11 +61,15 @@ describe('divFloor and divCeil', () => {
     expect(divCeil(7n, 2n)).toBe(4n);
     expect(divCeil(-7n, 2n)).toBe(-3n);
     fc.assert(
-      fc.property(fc.bigInt(), fc.bigInt().filter((d) => d !== 0n), (n, d) => {
-        const floor = divFloor(n, d);
-        expect(floor * d <= n === d > 0n || floor * d === n).toBe(true);
-        expect(divCeil(n, d) - floor).toBe(n % d === 0n ? 0n : 1n);
-      }),
+      fc.property(
+        fc.bigInt(),
+        fc.bigInt().filter((d) => d !== 0n),
+        (n, d) => {
+          const floor = divFloor(n, d);
+          expect(floor * d <= n === d > 0n || floor * d === n).toBe(true);
+          expect(divCeil(n, d) - floor).toBe(n % d === 0n ? 0n : 1n);
+        },
+      ),
     );
   });
 });

@@ -30,8 +30,10 @@ export function parseAmount(text: unknown, scale: number): ParseAmountResult {
     return fail('amount_too_many_decimals', `amount "${text}" has more than ${scale} decimal places`);
   }
   const value = BigInt(whole + fraction.padEnd(scale, '0'));
-  if (sign === '-' || value === 0n) return fail('amount_not_positive', `amount "${text}" must be greater than zero`);
-  if (value > AMOUNT_MINOR_MAX) return fail('amount_overflow', `amount "${text}" exceeds the maximum of 2^128-1 minor units`);
+  if (sign === '-' || value === 0n)
+    return fail('amount_not_positive', `amount "${text}" must be greater than zero`);
+  if (value > AMOUNT_MINOR_MAX)
+    return fail('amount_overflow', `amount "${text}" exceeds the maximum of 2^128-1 minor units`);
   return { ok: true, value };
 }
 
@@ -59,7 +61,8 @@ export function divCeil(numerator: bigint, denominator: bigint): bigint {
 }
 
 function assertScale(scale: number): void {
-  if (!Number.isInteger(scale) || scale < 0 || scale > 18) throw new RangeError(`scale ${scale} is outside 0..18`);
+  if (!Number.isInteger(scale) || scale < 0 || scale > 18)
+    throw new RangeError(`scale ${scale} is outside 0..18`);
 }
 
 function fail(code: AmountErrorCode, message: string): ParseAmountResult {
