@@ -9,7 +9,9 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Command } from '../src/core/ledger/types.ts';
 import { LedgerService } from '../src/service/ledger-service.ts';
-import { openStore } from '../src/store/open-store.ts';
+import { isPostgresUrl, openStore } from '../src/store/open-store.ts';
+import { PostgresStore } from '../src/store/postgres-store.ts';
+import { SqliteStore } from '../src/store/sqlite-store.ts';
 import { startPostgresCluster } from '../test/support/postgres-cluster.ts';
 import { runRawStoreBaseline } from './raw-store.ts';
 
@@ -147,8 +149,11 @@ async function runEngine(db: string): Promise<EngineRun> {
   };
 }
 
+// The raw baseline writes through the plain in-thread stores (better-sqlite3 on this thread, pg): no engine,
+// no worker, no packing, just the same rows.
 async function runRaw(db: string, batchTransfers: number): Promise<number> {
-  const store = await openStore(db);
+  const store = isPostgresUrl(db) ? await PostgresStore.open(db) : SqliteStore.open(db);
+  await store.migrate();
   const result = await runRawStoreBaseline(store, {
     transfers: TRANSFERS,
     batchTransfers,

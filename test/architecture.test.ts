@@ -29,7 +29,10 @@ function sourceFiles(directory: string): string[] {
 
 function importsOf(file: string): string[] {
   const source = readFileSync(file, 'utf8');
-  return [...source.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g), ...source.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+  return [
+    ...source.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g),
+    ...source.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1]!);
 }
 
 describe('architecture', () => {
@@ -58,7 +61,15 @@ describe('architecture', () => {
     const violations: string[] = [];
     for (const file of files.filter((f) => relative(SRC, f).startsWith('core/'))) {
       const source = readFileSync(file, 'utf8');
-      for (const pattern of [/Date\.now\(/, /new Date\(/, /Math\.random\(/, /random(Bytes|UUID|Int)\(/, /performance\.now\(/, /parseFloat\(/, /\.toFixed\(/]) {
+      for (const pattern of [
+        /Date\.now\(/,
+        /new Date\(/,
+        /Math\.random\(/,
+        /random(Bytes|UUID|Int)\(/,
+        /performance\.now\(/,
+        /parseFloat\(/,
+        /\.toFixed\(/,
+      ]) {
         if (pattern.test(source)) violations.push(`${relative(SRC, file)} uses ${pattern}`);
       }
       for (const specifier of importsOf(file)) {

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreOpenError } from './errors.ts';
 import { PostgresStore } from './postgres-store.ts';
-import { SqliteStore } from './sqlite-store.ts';
+import { SqliteWorkerStore } from './sqlite-worker-store.ts';
 import type { LedgerStore } from './store.ts';
 
 const POSTGRES_URL_PATTERN = /^postgres(ql)?:\/\//i;
@@ -31,7 +31,7 @@ export async function openStore(db: string): Promise<LedgerStore> {
       });
     }
   }
-  return migrateOrClose(SqliteStore.open(db));
+  return migrateOrClose(SqliteWorkerStore.open(db));
 }
 
 async function migrateOrClose(store: LedgerStore): Promise<LedgerStore> {

@@ -41,6 +41,29 @@ const ENTRY_COLUMNS = 5;
 
 type Statement = Database.Statement<unknown[], unknown>;
 
+/** An account's balance columns as the decimal text SQLite stores (u128 does not fit an INTEGER). */
+export interface BalanceText {
+  readonly id: string;
+  readonly debitsPosted: string;
+  readonly creditsPosted: string;
+  readonly debitsPending: string;
+  readonly creditsPending: string;
+}
+
+/** A committed batch whose balances are already text: what the worker thread hands over without BigInts. */
+export type TextBatch = Omit<CommittedBatch, 'balances'> & { readonly balances: readonly BalanceText[] };
+
+/** The balances of a batch as text. */
+export function balancesAsText(balances: CommittedBatch['balances']): BalanceText[] {
+  return balances.map((b) => ({
+    id: b.id,
+    debitsPosted: b.debitsPostedMinor.toString(),
+    creditsPosted: b.creditsPostedMinor.toString(),
+    debitsPending: b.debitsPendingMinor.toString(),
+    creditsPending: b.creditsPendingMinor.toString(),
+  }));
+}
+
 /** The statements prepared once after migration and reused by every call. */
 interface Statements {
   readonly insertBatch: Statement;
@@ -66,7 +89,7 @@ export class SqliteStore implements LedgerStore, TamperForTest {
   /** The bound parameters of one entry chunk, reused by every commit to spare the allocation. */
   readonly #chunkParameters: unknown[] = new Array(ENTRY_CHUNK_ROWS * ENTRY_COLUMNS);
   readonly #commitTransaction: Database.Transaction<
-    (batch: CommittedBatch | null, failed: readonly FailedId[]) => void
+    (batch: TextBatch | null, failed: readonly FailedId[]) => void
   >;
 
   /** Opens (creating if missing) the database at `path`; the parent directory must exist. */
@@ -143,6 +166,14 @@ export class SqliteStore implements LedgerStore, TamperForTest {
   }
 
   async commit(batch: CommittedBatch | null, failed: readonly FailedId[]): Promise<void> {
+    return this.commitText(
+      batch === null ? null : { ...batch, balances: balancesAsText(batch.balances) },
+      failed,
+    );
+  }
+
+  /** `commit` for a batch whose balances are already decimal text. */
+  async commitText(batch: TextBatch | null, failed: readonly FailedId[]): Promise<void> {
     try {
       // IMMEDIATE: take the write lock at BEGIN, never upgrade a read lock mid-transaction (no SQLITE_BUSY).
       this.#commitTransaction.immediate(batch, failed);
@@ -256,7 +287,7 @@ export class SqliteStore implements LedgerStore, TamperForTest {
   }
 
   /** The body of the commit transaction; any throw rolls the whole batch back. */
-  #writeCommit(batch: CommittedBatch | null, failed: readonly FailedId[]): void {
+  #writeCommit(batch: TextBatch | null, failed: readonly FailedId[]): void {
     const s = this.#ready();
     if (batch !== null) {
       const seq = batch.seq;
@@ -300,10 +331,10 @@ export class SqliteStore implements LedgerStore, TamperForTest {
       for (let i = 0; i < balances.length; i++) {
         const balance = balances[i]!;
         const result = s.updateBalance.run(
-          balance.debitsPostedMinor.toString(),
-          balance.creditsPostedMinor.toString(),
-          balance.debitsPendingMinor.toString(),
-          balance.creditsPendingMinor.toString(),
+          balance.debitsPosted,
+          balance.creditsPosted,
+          balance.debitsPending,
+          balance.creditsPending,
           seq,
           balance.id,
         );

@@ -127,12 +127,15 @@ function withoutBalances(batch: CommittedBatch) {
   return stored;
 }
 
-describe.each(STORE_KINDS)('%s store', (kind) => {
+// SQLite runs twice: in a worker thread (what openStore gives the service) and in-thread (SqliteStore itself).
+const VARIANTS = [...STORE_KINDS.map((kind) => [kind, false] as const), ['sqlite', true] as const];
+
+describe.each(VARIANTS)('%s store (in-thread: %s)', (kind, sqliteInThread) => {
   let store: TestStore;
   let chain: Chain;
 
   beforeEach(async () => {
-    store = await openTestStore(kind);
+    store = await openTestStore(kind, { sqliteInThread });
     chain = new Chain();
   });
   afterEach(async () => {
@@ -363,7 +366,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     const accounts = await store.readAccounts();
     const where = locationOfTestStore(store);
     await store.close();
-    store = await openTestStoreAt(where);
+    store = await openTestStoreAt(where, { sqliteInThread });
     await store.migrate();
     expect(await store.readHeadSeq()).toBe(1);
     expect(await store.readBatches(1, 1, 1)).toEqual([withoutBalances(setup)]);

@@ -9,12 +9,20 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres-store.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { SqliteWorkerStore } from '../../src/store/sqlite-worker-store.ts';
 import type { LedgerStore } from '../../src/store/store.ts';
 import type { TamperForTest } from '../../src/store/tamper-for-test.ts';
 
 /** Every store kind; storage tests run with `describe.each(STORE_KINDS)`. */
 export const STORE_KINDS = ['sqlite', 'postgres'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
+
+/**
+ * SQLite is opened the way production opens it (openStore): the connection in a worker thread. Set
+ * RINGFENCE_TEST_SQLITE_IN_THREAD=1 to run the suite on the in-thread SqliteStore instead; the store
+ * contract tests cover both either way.
+ */
+const SQLITE_IN_THREAD = process.env.RINGFENCE_TEST_SQLITE_IN_THREAD === '1';
 
 /** A store with its test-only tamper helpers. */
 export type TestStore = LedgerStore & TamperForTest;
@@ -52,17 +60,28 @@ export async function createTestLocation(kind: StoreKind): Promise<TestStoreLoca
 }
 
 /** Opens and migrates the store at `where` (a second handle on a database another store may hold). */
-export async function openTestStoreAt(where: TestStoreLocation): Promise<TestStore> {
+export async function openTestStoreAt(
+  where: TestStoreLocation,
+  options: { sqliteInThread?: boolean } = {},
+): Promise<TestStore> {
+  const inThread = options.sqliteInThread ?? SQLITE_IN_THREAD;
   const store =
-    where.kind === 'sqlite' ? SqliteStore.open(where.location) : await PostgresStore.open(where.location);
+    where.kind === 'postgres'
+      ? await PostgresStore.open(where.location)
+      : inThread
+        ? SqliteStore.open(where.location)
+        : SqliteWorkerStore.open(where.location);
   await store.migrate();
   locations.set(store, where);
   return store;
 }
 
 /** A fresh, empty, migrated store of `kind`; close it when the test ends. */
-export async function openTestStore(kind: StoreKind): Promise<TestStore> {
-  return openTestStoreAt(await createTestLocation(kind));
+export async function openTestStore(
+  kind: StoreKind,
+  options: { sqliteInThread?: boolean } = {},
+): Promise<TestStore> {
+  return openTestStoreAt(await createTestLocation(kind), options);
 }
 
 /** Where a store opened by this module lives, to reopen it (restart tests) or reach it with raw SQL. */

@@ -42,8 +42,8 @@ export function checkTransfer(context: RuleContext, command: TransferCommand, no
   const shape = checkShape(command, nowMs);
   if (shape !== null) return shape;
   const accounts: [AccountState, AccountState][] = [];
-  for (const [index, leg] of command.legs.entries()) {
-    const resolved = resolveLeg(context, leg, index);
+  for (let index = 0; index < command.legs.length; index += 1) {
+    const resolved = resolveLeg(context, command.legs[index]!, index);
     if (!Array.isArray(resolved)) return resolved;
     accounts.push(resolved);
   }
@@ -53,7 +53,8 @@ export function checkTransfer(context: RuleContext, command: TransferCommand, no
     const correction = checkCorrection(context, command);
     if (correction !== null) return correction;
   } else {
-    for (const [index, [debit, credit]] of accounts.entries()) {
+    for (let index = 0; index < accounts.length; index += 1) {
+      const [debit, credit] = accounts[index]!;
       const pair = checkLegPair(command.kind, debit, credit, index);
       if (pair !== null) return pair;
     }
@@ -69,7 +70,8 @@ function checkShape(command: TransferCommand, nowMs: number): CheckResult | null
   if (command.legs.length > TRANSFER_LEGS_MAX) {
     return reject('transfer_legs_too_many', `a transfer has at most ${TRANSFER_LEGS_MAX} legs`);
   }
-  for (const [index, leg] of command.legs.entries()) {
+  for (let index = 0; index < command.legs.length; index += 1) {
+    const leg = command.legs[index]!;
     if (leg.amountMinor <= 0n)
       return reject('amount_not_positive', 'leg amount must be positive', { leg: index });
     if (leg.amountMinor > AMOUNT_MINOR_MAX)
