@@ -2,8 +2,7 @@
 // ledger invariants; `ringfence journal head` prints the last committed batch. Both only read.
 
 import { GENESIS_HASH } from '../../core/ledger/limits.ts';
-import { JournalCorruptError } from '../../service/errors.ts';
-import { LedgerService, type VerifyReport } from '../../service/ledger-service.ts';
+import { type VerifyReport, verifyJournal } from '../../service/ledger-service.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { LedgerStore } from '../../store/store.ts';
 import { parseCommandArgs, requireOption } from '../args.ts';
@@ -12,7 +11,6 @@ import type { CliCommand, CliIo } from '../command.ts';
 import { printJson, renderFields } from '../output.ts';
 
 const OPTIONS = { db: { type: 'string' } } as const;
-const COUNT_PAGE_BATCHES = 500;
 
 /** The last committed journal batch. */
 export interface JournalHead {
@@ -74,7 +72,7 @@ Options:
           );
         return 0;
       }
-      const report = await verifyStore(store);
+      const report = await verifyJournal(store);
       if (values.json) printJson(io, report);
       else printReport(io, report);
       return report.ok ? 0 : EXIT_FAILURE;
@@ -83,51 +81,6 @@ Options:
     }
   },
 };
-
-/**
- * Verifies the journal in `store`. LedgerService.open refuses a journal whose chain does not replay, so
- * that case becomes a report from the refusal: verified up to the batch before the first mismatch.
- */
-export async function verifyStore(store: LedgerStore): Promise<VerifyReport> {
-  let service: LedgerService;
-  try {
-    service = await LedgerService.open(store);
-  } catch (error) {
-    if (!(error instanceof JournalCorruptError)) throw error;
-    const mismatch = error.details as unknown as NonNullable<VerifyReport['firstMismatch']>;
-    const verified = await countBatches(store, mismatch.seq - 1);
-    return {
-      ok: false,
-      batches: verified.batches,
-      entries: verified.entries,
-      headSeq: mismatch.seq - 1,
-      headHash: verified.lastHash,
-      firstMismatch: mismatch,
-      accountMismatches: [],
-      invariantViolations: [],
-    };
-  }
-  return service.verify();
-}
-
-async function countBatches(
-  store: LedgerStore,
-  toSeq: number,
-): Promise<{ batches: number; entries: number; lastHash: string }> {
-  let batches = 0;
-  let entries = 0;
-  let lastHash = GENESIS_HASH;
-  for (let from = 1; from <= toSeq; ) {
-    const page = await store.readBatches(from, toSeq, COUNT_PAGE_BATCHES);
-    const last = page[page.length - 1];
-    if (last === undefined) break;
-    batches += page.length;
-    for (const batch of page) entries += batch.entries.length;
-    lastHash = last.hash;
-    from = last.seq + 1;
-  }
-  return { batches, entries, lastHash };
-}
 
 async function readHead(store: LedgerStore): Promise<JournalHead> {
   const seq = await store.readHeadSeq();
