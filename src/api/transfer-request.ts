@@ -8,7 +8,7 @@ import type { LedgerEngine } from '../core/ledger/engine.ts';
 import type { Leg, Rejection, TransferCommand } from '../core/ledger/types.ts';
 import { parseAmount } from '../core/money/amount.ts';
 import { isOwnAccount } from './access.ts';
-import { AmountSchema } from './account-view.ts';
+import { AmountSchema } from './account-schema.ts';
 import type { Principal } from './app-env.ts';
 import { normaliseTransferId, TransferIdSchema } from './transfer-id.ts';
 

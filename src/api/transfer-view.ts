@@ -7,7 +7,8 @@ import { TRANSFER_KINDS } from '../core/ledger/classes.ts';
 import type { LedgerEngine } from '../core/ledger/engine.ts';
 import type { Entry } from '../core/ledger/types.ts';
 import { formatAmount } from '../core/money/amount.ts';
-import { AmountSchema } from './account-view.ts';
+import { assetScaleOf } from '../service/ledger-views.ts';
+import { AmountSchema } from './account-schema.ts';
 
 const LegSchema = z
   .object({ debit: z.string(), credit: z.string(), asset: z.string(), amount: AmountSchema })
@@ -60,11 +61,6 @@ export function accountsTouchedBy(engine: LedgerEngine, entry: TransferEntry): s
 
 /** Formats an entry committed at `seq`; amounts at the scale of their asset. */
 export function toTransferView(engine: LedgerEngine, entry: TransferEntry, seq: number): TransferView {
-  const scaleOf = (asset: string): number => {
-    const found = engine.getAsset(asset);
-    assert(found !== undefined, 'committed legs name registered assets');
-    return found.scale;
-  };
   switch (entry.type) {
     case 'transfer':
       return {
@@ -78,7 +74,7 @@ export function toTransferView(engine: LedgerEngine, entry: TransferEntry, seq: 
           debit: leg.debit,
           credit: leg.credit,
           asset: leg.asset,
-          amount: formatAmount(leg.amountMinor, scaleOf(leg.asset)),
+          amount: formatAmount(leg.amountMinor, assetScaleOf(engine, leg.asset)),
         })),
         hold:
           entry.holdExpiresAtMs === null
@@ -93,7 +89,10 @@ export function toTransferView(engine: LedgerEngine, entry: TransferEntry, seq: 
         id: entry.id,
         seq,
         holdId: entry.holdId,
-        amount: entry.amountMinor === null ? null : formatAmount(entry.amountMinor, scaleOf(hold.leg.asset)),
+        amount:
+          entry.amountMinor === null
+            ? null
+            : formatAmount(entry.amountMinor, assetScaleOf(engine, hold.leg.asset)),
       };
     }
     case 'void_hold':

@@ -214,12 +214,22 @@ describe.each(VARIANTS)('%s store (in-thread: %s)', (kind, sqliteInThread) => {
 
   it('records failed ids, alone or with a batch, and keeps them', async () => {
     const first: FailedId[] = [
-      { id: transferId(9), fingerprint: 'fp-9', code: 'segregation_customer_claim_negative', message: 'not enough' },
+      {
+        id: transferId(9),
+        fingerprint: 'fp-9',
+        code: 'segregation_customer_claim_negative',
+        message: 'not enough',
+      },
       { id: transferId(8), fingerprint: 'fp-8', code: 'account_not_found', message: 'no "such" account' },
     ];
     await store.commit(null, first);
     expect(await store.readHeadSeq()).toBe(0);
-    const later: FailedId = { id: transferId(7), fingerprint: 'fp-7', code: 'transfer_leg_not_allowed_for_kind', message: 'x' };
+    const later: FailedId = {
+      id: transferId(7),
+      fingerprint: 'fp-7',
+      code: 'transfer_leg_not_allowed_for_kind',
+      message: 'x',
+    };
     await store.commit(setupBatch(chain), [later]);
     expect(await store.readHeadSeq()).toBe(1);
     expect(await store.readFailedIds()).toEqual([later, first[1], first[0]]);

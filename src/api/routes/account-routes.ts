@@ -2,13 +2,11 @@
 // A customer key sees only its own accounts.
 
 import { createRoute, z } from '@hono/zod-openapi';
-import { assert } from '../../core/assert.ts';
 import { SEGREGATION_CLASSES } from '../../core/ledger/classes.ts';
-import type { LedgerEngine } from '../../core/ledger/engine.ts';
-import type { Account } from '../../core/ledger/types.ts';
 import type { LedgerService } from '../../service/ledger-service.ts';
+import { matchesAccountFilter, toAccountView, toAccountViews } from '../../service/ledger-views.ts';
 import { isOwnAccount, requireVisible, scopeCustomerFilter } from '../access.ts';
-import { AccountSchema, type AccountView, OwnerSchema, toAccountView } from '../account-view.ts';
+import { AccountSchema, OwnerSchema } from '../account-schema.ts';
 import { ApiError } from '../api-error.ts';
 import type { ApiApp } from '../app-env.ts';
 import { allowRoles, BEARER_SECURITY } from '../auth.ts';
@@ -96,29 +94,6 @@ const getAccountRoute = createRoute({
   },
 });
 
-/** The filter of an account list: by owning customer, asset and segregation class (each optional). */
-export interface AccountFilter {
-  readonly customerId?: string | undefined;
-  readonly asset?: string | undefined;
-  readonly segregationClass?: string | undefined;
-}
-
-/** True when the account passes every filter that is set. */
-export function matchesAccountFilter(account: Account, filter: AccountFilter): boolean {
-  if (filter.customerId !== undefined && !isOwnAccount(filter.customerId, account)) return false;
-  if (filter.asset !== undefined && account.asset !== filter.asset) return false;
-  return filter.segregationClass === undefined || account.segregationClass === filter.segregationClass;
-}
-
-/** Formats accounts at the scale of their asset (assets never change scale, so today's registry serves any seq). */
-export function toAccountViews(engine: LedgerEngine, accounts: readonly Account[]): AccountView[] {
-  return accounts.map((account) => {
-    const asset = engine.getAsset(account.asset);
-    assert(asset !== undefined, 'accounts hold registered assets');
-    return toAccountView(account, asset.scale);
-  });
-}
-
 /** Registers the account routes. */
 export function registerAccountRoutes(app: ApiApp, service: LedgerService): void {
   app.openapi(openAccountRoute, async (c) => {
@@ -156,7 +131,7 @@ export function registerAccountRoutes(app: ApiApp, service: LedgerService): void
       if (principal.customerId !== null)
         requireVisible(isOwnAccount(principal.customerId, account), `account ${id}`);
       if (account === undefined) throw new ApiError('not_found', `no account ${id}`);
-      return toAccountViews(engine, [account])[0]!;
+      return toAccountView(engine, account);
     });
     return c.json(view, 200);
   });

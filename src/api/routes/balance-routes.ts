@@ -3,13 +3,14 @@
 
 import { createRoute, z } from '@hono/zod-openapi';
 import type { LedgerService } from '../../service/ledger-service.ts';
+import { matchesAccountFilter, toAccountViews } from '../../service/ledger-views.ts';
 import { scopeCustomerFilter } from '../access.ts';
-import { AccountSchema } from '../account-view.ts';
+import { AccountSchema } from '../account-schema.ts';
 import { ApiError } from '../api-error.ts';
 import type { ApiApp } from '../app-env.ts';
 import { allowRoles, BEARER_SECURITY } from '../auth.ts';
 import { errorResponses } from '../error-schema.ts';
-import { AccountFilterSchema, matchesAccountFilter, toAccountViews } from './account-routes.ts';
+import { AccountFilterSchema } from './account-routes.ts';
 
 const BalancesQuerySchema = AccountFilterSchema.extend({
   asOf: z

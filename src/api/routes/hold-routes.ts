@@ -2,17 +2,17 @@
 // list the pending ones. A customer key posts and voids only holds it instructed, and sees only its own.
 
 import { createRoute, z } from '@hono/zod-openapi';
-import { assert } from '../../core/assert.ts';
 import type { LedgerEngine } from '../../core/ledger/engine.ts';
 import { parseAmount } from '../../core/money/amount.ts';
 import type { LedgerService } from '../../service/ledger-service.ts';
+import { assetScaleOf, toHoldView } from '../../service/ledger-views.ts';
 import { canSeeAccounts, requireVisible } from '../access.ts';
-import { AmountSchema } from '../account-view.ts';
+import { AmountSchema } from '../account-schema.ts';
 import { ApiError } from '../api-error.ts';
 import type { ApiApp, Principal } from '../app-env.ts';
 import { allowRoles, BEARER_SECURITY } from '../auth.ts';
 import { errorResponses } from '../error-schema.ts';
-import { HoldSchema, toHoldView } from '../hold-view.ts';
+import { HoldSchema } from '../hold-schema.ts';
 import { submitOneOrThrow } from '../submit-command.ts';
 import { normaliseTransferIdOrThrow, TransferIdSchema } from '../transfer-id.ts';
 import { CommittedSchema } from './transfer-routes.ts';
@@ -136,7 +136,7 @@ export function registerHoldRoutes(app: ApiApp, service: LedgerService): void {
       const hold = engine.getHold(id);
       if (hold === undefined) throw new ApiError('not_found', `no hold ${id}`);
       requireVisible(canSeeAccounts(engine, principal, [hold.leg.debit, hold.leg.credit]), `hold ${id}`);
-      return toHoldView(hold, scaleOf(engine, hold.leg.asset));
+      return toHoldView(engine, hold);
     });
     return c.json(view, 200);
   });
@@ -147,7 +147,7 @@ export function registerHoldRoutes(app: ApiApp, service: LedgerService): void {
       engine
         .listPendingHolds()
         .filter((hold) => canSeeAccounts(engine, principal, [hold.leg.debit, hold.leg.credit]))
-        .map((hold) => toHoldView(hold, scaleOf(engine, hold.leg.asset))),
+        .map((hold) => toHoldView(engine, hold)),
     );
     return c.json({ holds }, 200);
   });
@@ -169,11 +169,5 @@ function holdScaleOrThrow(engine: LedgerEngine, principal: Principal, holdId: st
       });
     }
   }
-  return scaleOf(engine, hold.leg.asset);
-}
-
-function scaleOf(engine: LedgerEngine, code: string): number {
-  const asset = engine.getAsset(code);
-  assert(asset !== undefined, 'holds name registered assets');
-  return asset.scale;
+  return assetScaleOf(engine, hold.leg.asset);
 }

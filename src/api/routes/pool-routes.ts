@@ -3,12 +3,9 @@
 // residual interest and the excess of available custody over those claims, which must never be negative.
 
 import { createRoute, z } from '@hono/zod-openapi';
-import { assert } from '../../core/assert.ts';
-import type { LedgerEngine } from '../../core/ledger/engine.ts';
-import { postedOf } from '../../core/ledger/state.ts';
-import { formatAmount } from '../../core/money/amount.ts';
 import type { LedgerService } from '../../service/ledger-service.ts';
-import { AmountSchema } from '../account-view.ts';
+import { toPoolViews } from '../../service/ledger-views.ts';
+import { AmountSchema } from '../account-schema.ts';
 import type { ApiApp } from '../app-env.ts';
 import { allowRoles, BEARER_SECURITY } from '../auth.ts';
 import { errorResponses } from '../error-schema.ts';
@@ -34,8 +31,6 @@ const PoolSchema = z
   })
   .openapi('Pool');
 
-type PoolView = z.infer<typeof PoolSchema>;
-
 const listPoolsRoute = createRoute({
   method: 'get',
   path: '/v1/pools',
@@ -55,35 +50,7 @@ const listPoolsRoute = createRoute({
 /** Registers GET /v1/pools. */
 export function registerPoolRoutes(app: ApiApp, service: LedgerService): void {
   app.openapi(listPoolsRoute, async (c) => {
-    const pools = await service.read(poolViews);
+    const pools = await service.read(toPoolViews);
     return c.json({ pools }, 200);
-  });
-}
-
-function poolViews(engine: LedgerEngine): PoolView[] {
-  const residualByPool = new Map<string, bigint>();
-  for (const account of engine.listAccounts()) {
-    if (account.segregationClass !== 'residual_interest') continue;
-    const key = `customer:${account.asset}:${account.accountClass}`;
-    const balance = postedOf('claim', account.debitsPostedMinor, account.creditsPostedMinor);
-    residualByPool.set(key, (residualByPool.get(key) ?? 0n) + balance);
-  }
-  return engine.listPools().map((pool) => {
-    const asset = engine.getAsset(pool.asset);
-    assert(asset !== undefined, 'pools hold registered assets');
-    const format = (minor: bigint) => formatAmount(minor, asset.scale);
-    const isCustomer = pool.pool === 'customer';
-    return {
-      key: pool.key,
-      pool: pool.pool,
-      asset: pool.asset,
-      accountClass: pool.accountClass,
-      custody: format(pool.custodyPostedMinor),
-      custodyAvailable: format(pool.custodyAvailableMinor),
-      claims: format(pool.claimsPostedMinor),
-      customerClaimsPositive: isCustomer ? format(pool.customerClaimsPositiveMinor) : null,
-      residualInterest: isCustomer ? format(residualByPool.get(pool.key) ?? 0n) : null,
-      excess: isCustomer ? format(pool.custodyAvailableMinor - pool.customerClaimsPositiveMinor) : null,
-    };
   });
 }

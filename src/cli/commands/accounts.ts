@@ -1,10 +1,10 @@
 // `ringfence accounts`: every account with its owner, segregation class, account class and balance.
 
+import { type AccountView, matchesAccountFilter, toAccountViews } from '../../service/ledger-views.ts';
 import { parseCommandArgs, rejectPositionals } from '../args.ts';
 import type { CliCommand } from '../command.ts';
 import { withReadOnlyLedger } from '../database.ts';
 import { queryString, requestJson } from '../http-client.ts';
-import { type AccountView, matchesFilter, toAccountView } from '../ledger-views.ts';
 import { printJson, renderTable } from '../output.ts';
 import { READ_SOURCE_HELP, READ_SOURCE_OPTIONS, readSource } from '../read-source.ts';
 
@@ -38,10 +38,10 @@ ${READ_SOURCE_HELP}
     if (source.type === 'database') {
       accounts = await withReadOnlyLedger(source.db, (service) =>
         service.read((engine) =>
-          engine
-            .listAccounts()
-            .filter((account) => matchesFilter(account, filter))
-            .map((account) => toAccountView(engine, account)),
+          toAccountViews(
+            engine,
+            engine.listAccounts().filter((account) => matchesAccountFilter(account, filter)),
+          ),
         ),
       );
     } else {

@@ -1,11 +1,11 @@
 // `ringfence balances`: account balances, optionally for one customer or asset and as of a journal seq.
 
+import { type AccountView, matchesAccountFilter, toAccountViews } from '../../service/ledger-views.ts';
 import { parseCommandArgs, parseSeq, rejectPositionals } from '../args.ts';
 import { CliError } from '../cli-error.ts';
 import type { CliCommand } from '../command.ts';
 import { withReadOnlyLedger } from '../database.ts';
 import { queryString, requestJson } from '../http-client.ts';
-import { type AccountView, matchesFilter, toAccountView } from '../ledger-views.ts';
 import { printJson, renderTable } from '../output.ts';
 import { READ_SOURCE_HELP, READ_SOURCE_OPTIONS, readSource } from '../read-source.ts';
 
@@ -63,9 +63,10 @@ ${READ_SOURCE_HELP}
             ? await service.read((engine) => engine.listAccounts())
             : await service.accountsAsOf(asOf);
         const views = await service.read((engine) =>
-          accounts
-            .filter((account) => matchesFilter(account, filter))
-            .map((account) => toAccountView(engine, account)),
+          toAccountViews(
+            engine,
+            accounts.filter((account) => matchesAccountFilter(account, filter)),
+          ),
         );
         return { asOfSeq: asOf ?? head, accounts: views };
       });

@@ -12,12 +12,11 @@ import {
   demoTransferId,
   seedDemoBook,
 } from '../../service/demo-book.ts';
-import { LedgerService } from '../../service/ledger-service.ts';
-import { isPostgresUrl, openStore } from '../../store/open-store.ts';
+import { isPostgresUrl } from '../../store/open-store.ts';
 import { parseCommandArgs, parsePort, rejectPositionals } from '../args.ts';
 import { usageError } from '../cli-error.ts';
 import type { CliCommand, CliIo } from '../command.ts';
-import { describeDatabase } from '../database.ts';
+import { describeDatabase, openLedger } from '../database.ts';
 import { renderFields } from '../output.ts';
 import { HOLD_SWEEP_INTERVAL_MS, HOST_DEFAULT, listen, PORT_DEFAULT, serveUntilSignalled } from './serve.ts';
 
@@ -86,14 +85,7 @@ Options:
         );
       for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${db}${suffix}`, { force: true });
     }
-    const store = await openStore(db);
-    let service: LedgerService;
-    try {
-      service = await LedgerService.open(store, { holdSweepIntervalMs: HOLD_SWEEP_INTERVAL_MS });
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
+    const service = await openLedger(db, { holdSweepIntervalMs: HOLD_SWEEP_INTERVAL_MS });
     let summary: DemoBookSummary | null = null;
     let refused: Refusal | null;
     let keys: DemoKeys;
@@ -109,9 +101,9 @@ Options:
         refused = failure === undefined ? null : { transferId, code: failure.code, message: failure.message };
       }
       keys = {
-        operator: (await createApiKey(store, 'operator', null)).secret,
-        auditor: (await createApiKey(store, 'auditor', null)).secret,
-        customer: (await createApiKey(store, 'customer', DEMO_FEATURED_CUSTOMER_ID)).secret,
+        operator: (await createApiKey(service.store, 'operator', null)).secret,
+        auditor: (await createApiKey(service.store, 'auditor', null)).secret,
+        customer: (await createApiKey(service.store, 'customer', DEMO_FEATURED_CUSTOMER_ID)).secret,
       };
     } catch (error) {
       await service.close();

@@ -1,11 +1,11 @@
 // `ringfence holds`: holds (pending transfers) and what became of them.
 
+import { type HoldView, toHoldView } from '../../service/ledger-views.ts';
 import { parseCommandArgs, rejectPositionals } from '../args.ts';
 import { usageError } from '../cli-error.ts';
 import type { CliCommand } from '../command.ts';
 import { withReadOnlyLedger } from '../database.ts';
 import { queryString, requestJson } from '../http-client.ts';
-import { type HoldView, toHoldView } from '../ledger-views.ts';
 import { printJson, renderTable } from '../output.ts';
 import { READ_SOURCE_HELP, READ_SOURCE_OPTIONS, readSource } from '../read-source.ts';
 

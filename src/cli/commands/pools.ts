@@ -1,11 +1,11 @@
 // `ringfence pools`: per pool, custody held against claims; for customer pools, the coverage of
 // customer claims (segregated custody must never fall below them).
 
+import { type PoolView, toPoolViews } from '../../service/ledger-views.ts';
 import { parseCommandArgs, rejectPositionals } from '../args.ts';
 import type { CliCommand } from '../command.ts';
 import { withReadOnlyLedger } from '../database.ts';
 import { requestJson } from '../http-client.ts';
-import { type PoolView, toPoolViews } from '../ledger-views.ts';
 import { printJson, renderTable } from '../output.ts';
 import { READ_SOURCE_HELP, READ_SOURCE_OPTIONS, readSource } from '../read-source.ts';
 

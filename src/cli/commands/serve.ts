@@ -1,12 +1,11 @@
 // `ringfence serve`: opens the ledger on a database and serves the HTTP API until SIGINT/SIGTERM.
 
 import { startServer } from '../../api/server.ts';
-import { LedgerService } from '../../service/ledger-service.ts';
-import { openStore } from '../../store/open-store.ts';
+import type { LedgerService } from '../../service/ledger-service.ts';
 import { parseCommandArgs, parsePort, rejectPositionals, requireOption } from '../args.ts';
 import { usageError } from '../cli-error.ts';
 import type { CliCommand, CliIo } from '../command.ts';
-import { describeDatabase } from '../database.ts';
+import { describeDatabase, openLedger } from '../database.ts';
 import { renderFields } from '../output.ts';
 import { runUntilSignalled } from '../shutdown.ts';
 
@@ -33,14 +32,7 @@ export interface ServingLedger {
 
 /** Opens the ledger on `db` (refusing a journal that does not verify) and starts the HTTP server. */
 export async function serveLedger(db: string, port: number, host: string): Promise<ServingLedger> {
-  const store = await openStore(db);
-  let service: LedgerService;
-  try {
-    service = await LedgerService.open(store, { holdSweepIntervalMs: HOLD_SWEEP_INTERVAL_MS });
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
+  const service = await openLedger(db, { holdSweepIntervalMs: HOLD_SWEEP_INTERVAL_MS });
   return listen(service, port, host);
 }
 
