@@ -3,49 +3,32 @@
 
 import { assert } from '../assert.ts';
 import { SEGREGATION_CLASSES, TRANSFER_KINDS, type TransferKind } from './classes.ts';
-import type { Entry, Leg, Owner, TransferCommand } from './types.ts';
+import type { Entry, Leg, Owner } from './types.ts';
 
 const str = JSON.stringify;
 
 /** The canonical string of an entry; equal entries give equal strings (the idempotency fingerprint too). */
 export function encodeEntry(entry: Entry): string {
-  return entry.type === 'transfer' ? encodeTransfer(entry) : flatten(encodeParts(entry));
+  return flatten(encodeParts(entry));
 }
 
-// Transfers are the hot path and their bodies are kept for idempotency: joining an array of pieces builds
-// one flat string directly, where template concatenation builds a tree of pieces that must be flattened
-// and collected (measured: ~1 us against ~2.5 us per transfer).
-function encodeTransfer(entry: TransferCommand): string {
-  const parts = [
-    '{"type":"transfer","id":"',
-    entry.id,
-    '","kind":"',
-    entry.kind,
-    '","reference":',
-    str(entry.reference),
-    ',"instructedBy":',
-    str(entry.instructedBy),
-    ',"legs":[',
-  ];
-  for (let index = 0; index < entry.legs.length; index += 1) {
-    const leg = entry.legs[index]!;
-    if (index > 0) parts.push(',');
-    parts.push('{"debit":', str(leg.debit), ',"credit":', str(leg.credit), ',"asset":', str(leg.asset));
-    parts.push(',"amountMinor":"', leg.amountMinor.toString(), '"}');
-  }
-  parts.push('],"holdExpiresAtMs":', String(entry.holdExpiresAtMs), '}');
-  return parts.join('');
-}
-
-// Concatenation builds a tree of string pieces; one flat string costs the garbage collector far less to
-// keep. Converting to a number flattens it.
+// Concatenation builds a tree of string pieces; the engine keeps bodies for idempotency, and one flat string
+// costs the garbage collector far less than a tree of twenty pieces. Converting to a number flattens it.
 function flatten(text: string): string {
   Number(text);
   return text;
 }
 
-function encodeParts(entry: Exclude<Entry, TransferCommand>): string {
+function encodeParts(entry: Entry): string {
   switch (entry.type) {
+    case 'transfer': {
+      let legs = '';
+      for (const leg of entry.legs) {
+        if (legs.length > 0) legs += ',';
+        legs += `{"debit":${str(leg.debit)},"credit":${str(leg.credit)},"asset":${str(leg.asset)},"amountMinor":"${leg.amountMinor}"}`;
+      }
+      return `{"type":"transfer","id":"${entry.id}","kind":"${entry.kind}","reference":${str(entry.reference)},"instructedBy":${str(entry.instructedBy)},"legs":[${legs}],"holdExpiresAtMs":${entry.holdExpiresAtMs}}`;
+    }
     case 'post_hold':
       return `{"type":"post_hold","id":"${entry.id}","holdId":"${entry.holdId}","amountMinor":${entry.amountMinor === null ? 'null' : `"${entry.amountMinor}"`}}`;
     case 'void_hold':
