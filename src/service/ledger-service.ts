@@ -104,6 +104,17 @@ export class LedgerService {
     return read(this.engine);
   }
 
+  /**
+   * Runs `read` at once, even while a batch is in flight, for facts that never change once written: asset
+   * scales, account owners, a hold's leg. Safe because a command built on such a fact is applied after
+   * the batch that wrote it, and if that batch's commit fails the writer stops. Writes use it to validate
+   * requests without pausing the commit pipeline.
+   */
+  async readImmutable<T>(read: (engine: LedgerEngine) => T): Promise<T> {
+    if (this.stopped !== null) throw this.stopped;
+    return read(this.engine);
+  }
+
   /** Balances of every account as of journal position `seq`, rebuilt by replaying the journal. */
   async accountsAsOf(seq: number): Promise<Account[]> {
     const engine = new LedgerEngine();

@@ -107,7 +107,7 @@ export function registerHoldRoutes(app: ApiApp, service: LedgerService): void {
     const request = c.req.valid('json');
     const id = normaliseTransferIdOrThrow(request.id, 'id');
     const principal = c.get('principal');
-    const amountMinor = await service.read((engine) => {
+    const amountMinor = await service.readImmutable((engine) => {
       const scale = holdScaleOrThrow(engine, principal, holdId);
       if (request.amount === undefined) return null;
       const parsed = parseAmount(request.amount, scale);
@@ -123,7 +123,7 @@ export function registerHoldRoutes(app: ApiApp, service: LedgerService): void {
     const holdId = normaliseTransferIdOrThrow(c.req.valid('param').holdId, 'holdId');
     const id = normaliseTransferIdOrThrow(c.req.valid('json').id, 'id');
     const principal = c.get('principal');
-    await service.read((engine) => holdScaleOrThrow(engine, principal, holdId));
+    await service.readImmutable((engine) => holdScaleOrThrow(engine, principal, holdId));
     const accepted = await submitOneOrThrow(service, { type: 'void_hold', id, holdId });
     const body = { id, ...accepted };
     return accepted.duplicate ? c.json(body, 200) : c.json(body, 201);

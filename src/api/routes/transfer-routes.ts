@@ -104,7 +104,7 @@ export function registerTransferRoutes(app: ApiApp, service: LedgerService): voi
   app.openapi(postTransferRoute, async (c) => {
     const request = c.req.valid('json');
     const principal = c.get('principal');
-    const built = await service.read((engine) => buildTransferCommand(engine, principal, request));
+    const built = await service.readImmutable((engine) => buildTransferCommand(engine, principal, request));
     if (!built.ok) throw ApiError.fromRejection(built.error);
     const accepted = await submitOneOrThrow(service, built.command);
     const body = { id: built.command.id, ...accepted };
@@ -117,7 +117,7 @@ export function registerTransferRoutes(app: ApiApp, service: LedgerService): voi
     const results: BatchItemResult[] = new Array(transfers.length);
     const commands: TransferCommand[] = [];
     const indexes: number[] = [];
-    await service.read((engine) => {
+    await service.readImmutable((engine) => {
       for (const [index, request] of transfers.entries()) {
         const built = buildTransferCommand(engine, principal, request);
         if (built.ok) {
