@@ -28,6 +28,7 @@ const EXPECTED_ROUTES = [
   'GET /v1/balances',
   'GET /v1/pools',
   'GET /v1/journal/head',
+  'GET /v1/journal/batches',
   'POST /v1/journal/verify',
 ].sort();
 

@@ -1,5 +1,6 @@
-// The journal: GET /v1/journal/head (its position and hash) and POST /v1/journal/verify (replay the
-// hash chain and every entry, compare stored balances, check the invariants).
+// The journal: GET /v1/journal/head (its position and hash), GET /v1/journal/batches (the committed batches
+// with their canonical entries, so an auditor can recompute the hash chain independently) and
+// POST /v1/journal/verify (replay the hash chain and every entry, compare stored balances, check invariants).
 
 import { createRoute, z } from '@hono/zod-openapi';
 import type { LedgerService } from '../../service/ledger-service.ts';
@@ -53,6 +54,55 @@ const VerifyReportSchema = z
   })
   .openapi('VerifyReport');
 
+/** Most batches one page of GET /v1/journal/batches returns. */
+export const JOURNAL_PAGE_BATCHES_MAX = 1_000;
+
+const BatchSchema = z
+  .object({
+    seq: z.number().int(),
+    timestampMs: z.number().int(),
+    prevHash: z.string(),
+    hash: z.string(),
+    entries: z.array(
+      z.object({
+        id: z.string().nullable(),
+        type: z.string(),
+        body: z.string().openapi({ description: 'Canonical JSON of the entry, exactly as hashed' }),
+      }),
+    ),
+  })
+  .openapi('JournalBatch');
+
+const batchesRoute = createRoute({
+  method: 'get',
+  path: '/v1/journal/batches',
+  tags: ['journal'],
+  summary: 'Committed journal batches from a position, with their canonical entries',
+  description:
+    'hash = SHA-256("ringfence-journal-v1\\n" + prevHash + "\\n" + seq + "\\n" + timestampMs + "\\n" + entryCount + "\\n" + each entry body followed by "\\n"); see docs/ledger.md. Page with `nextSeq`.',
+  security: BEARER_SECURITY,
+  middleware: allowRoles('operator', 'auditor'),
+  request: {
+    query: z.object({
+      fromSeq: z.coerce.number().int().min(1).default(1),
+      limit: z.coerce.number().int().min(1).max(JOURNAL_PAGE_BATCHES_MAX).default(100),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Batches in order, and the seq to ask for next (null at the head)',
+      content: {
+        'application/json': {
+          schema: z
+            .object({ batches: z.array(BatchSchema), nextSeq: z.number().int().nullable() })
+            .openapi('JournalPage'),
+        },
+      },
+    },
+    ...errorResponses(400, 403),
+  },
+});
+
 const headRoute = createRoute({
   method: 'get',
   path: '/v1/journal/head',
@@ -88,6 +138,19 @@ export function registerJournalRoutes(app: ApiApp, service: LedgerService): void
   app.openapi(headRoute, async (c) => {
     const head = await service.read((engine) => ({ seq: engine.headSeq, hash: engine.headHash }));
     return c.json(head, 200);
+  });
+
+  app.openapi(batchesRoute, async (c) => {
+    const { fromSeq, limit } = c.req.valid('query');
+    const headSeq = await service.read((engine) => engine.headSeq);
+    const batches = fromSeq > headSeq ? [] : await service.store.readBatches(fromSeq, headSeq, limit);
+    const last = batches[batches.length - 1];
+    const nextSeq = last === undefined || last.seq >= headSeq ? null : last.seq + 1;
+    const body = batches.map((batch) => ({
+      ...batch,
+      entries: batch.entries.map((entry) => ({ ...entry })),
+    }));
+    return c.json({ batches: body, nextSeq }, 200);
   });
 
   app.openapi(verifyRoute, async (c) => {
