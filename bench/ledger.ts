@@ -50,12 +50,28 @@ function setupCommands(): Command[] {
     { type: 'register_asset', code: ASSET, scale: 6 },
     { type: 'add_account_class', code: ACCOUNT_CLASS },
     {
+      type: 'register_vault',
+      vault: {
+        id: 'vault',
+        chainId: 31_337,
+        address: `0x${'c'.repeat(40)}`,
+        assets: [{ asset: ASSET, token: `0x${'a'.repeat(40)}` }],
+        kind: 'customer_omnibus',
+        customerId: null,
+        accountClass: ACCOUNT_CLASS,
+        temperature: 'cold',
+        custodian: 'Bench Custodian',
+        acknowledgment: { acknowledgedAtMs: 0, documentReference: 'bench-ack' },
+      },
+    },
+    {
       type: 'open_account',
       id: 'seg',
       owner: { type: 'house' },
       asset: ASSET,
       segregationClass: 'segregated_custody',
       accountClass: ACCOUNT_CLASS,
+      vaultId: 'vault',
     },
   ];
   for (let i = 0; i < ACCOUNTS; i += 1) {
@@ -67,6 +83,7 @@ function setupCommands(): Command[] {
       asset: ASSET,
       segregationClass: 'customer_collateral',
       accountClass: ACCOUNT_CLASS,
+      vaultId: null,
     });
   }
   for (let i = 0; i < ACCOUNTS; i += 1) {

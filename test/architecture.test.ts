@@ -1,6 +1,7 @@
 // Enforces the house architecture (STYLE.md): dependencies point one way (core <- store, chain <- service
 // <- api, cli, web), nothing imports cli, only cli (the composition root that serves the API) imports api,
-// and core stays pure: no clock, no randomness, no I/O.
+// and core stays pure: no clock, no randomness, no I/O, and no outside package but node:crypto and the
+// audited noble hash and curve libraries.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -18,6 +19,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   cli: ['core', 'store', 'chain', 'service', 'api', 'cli'],
   web: ['core', 'service', 'web'],
 };
+
+/** The only packages core may import: hashing and secp256k1, which custody needs for digests and signatures. */
+const CORE_PACKAGES: readonly RegExp[] = [/^node:crypto$/, /^@noble\/curves(\/|$)/, /^@noble\/hashes(\/|$)/];
 
 function sourceFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
@@ -74,7 +78,8 @@ describe('architecture', () => {
       }
       for (const specifier of importsOf(file)) {
         if (specifier.startsWith('.')) continue;
-        if (specifier !== 'node:crypto') violations.push(`${relative(SRC, file)} imports ${specifier}`);
+        if (!CORE_PACKAGES.some((pattern) => pattern.test(specifier)))
+          violations.push(`${relative(SRC, file)} imports ${specifier}`);
       }
     }
     expect(violations).toEqual([]);

@@ -31,6 +31,21 @@ async function setUpBook(url: string, key: string): Promise<void> {
     ['/v1/account-classes', { code: 'derivatives' }],
     ['/v1/customers', { id: 'alice', name: 'Alice' }],
     [
+      '/v1/vaults',
+      {
+        id: 'vault:usdc',
+        chainId: 31_337,
+        address: `0x${'c'.repeat(40)}`,
+        assets: [{ asset: 'USDC', token: `0x${'a'.repeat(40)}` }],
+        kind: 'customer_omnibus',
+        customerId: null,
+        accountClass: 'derivatives',
+        temperature: 'cold',
+        custodian: 'Test Custodian',
+        acknowledgment: { acknowledgedAtMs: 0, documentReference: 'ack-1' },
+      },
+    ],
+    [
       '/v1/accounts',
       {
         id: 'seg:USDC',
@@ -38,6 +53,7 @@ async function setUpBook(url: string, key: string): Promise<void> {
         asset: 'USDC',
         segregationClass: 'segregated_custody',
         accountClass: 'derivatives',
+        vaultId: 'vault:usdc',
       },
     ],
     [

@@ -38,6 +38,10 @@ export const AccountSchema = z
     asset: z.string(),
     segregationClass: z.enum(SEGREGATION_CLASSES),
     accountClass: z.string().nullable(),
+    vaultId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The vault a custody account records; null for claims' }),
     side: z
       .enum(['custody', 'claim'])
       .openapi({ description: 'custody: debit-normal; claim: credit-normal' }),

@@ -18,6 +18,7 @@ import { registerHoldRoutes } from './routes/hold-routes.ts';
 import { registerJournalRoutes } from './routes/journal-routes.ts';
 import { registerPoolRoutes } from './routes/pool-routes.ts';
 import { registerTransferRoutes } from './routes/transfer-routes.ts';
+import { registerVaultRoutes } from './routes/vault-routes.ts';
 import { validationHook } from './validation-hook.ts';
 
 /** Largest request body: a full batch of BATCH_COMMANDS_MAX two-leg transfers fits with room to spare. */
@@ -47,6 +48,7 @@ export function createApp(service: LedgerService): OpenAPIHono<AppEnv> {
   registerAssetRoutes(app, service);
   registerAccountClassRoutes(app, service);
   registerCustomerRoutes(app, service);
+  registerVaultRoutes(app, service);
   registerAccountRoutes(app, service);
   registerTransferRoutes(app, service);
   registerHoldRoutes(app, service);

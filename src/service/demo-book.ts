@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { assert } from '../core/assert.ts';
+import type { VaultInput } from '../core/custody/vault.ts';
 import type { SegregationClass, TransferKind } from '../core/ledger/classes.ts';
 import { CLASS_RULES } from '../core/ledger/classes.ts';
 import { availableOf } from '../core/ledger/state.ts';
@@ -49,6 +50,73 @@ export const demoAccountIds = {
   insuranceCustody: (asset: string) => `insurance:custody:${asset}`,
   insuranceFund: (asset: string) => `insurance:fund:${asset}`,
 };
+
+/** Vault ids of the demo venue: one cold omnibus vault per account class, one house and one insurance vault. */
+export const demoVaultIds = {
+  customer: (accountClass: string) => `vault:${accountClass}:cold`,
+  house: 'vault:house',
+  insurance: 'vault:insurance',
+};
+
+// Made-up addresses on the local development chain (31337); the on-chain demo replaces them with Safes.
+const DEMO_CHAIN_ID = 31_337;
+const DEMO_TOKENS: Readonly<Record<(typeof DEMO_ASSETS)[number]['code'], string>> = {
+  BTC: `0x${'b7c'.padEnd(40, '0')}`,
+  ETH: 'native',
+  USDC: `0x${'a0b8'.padEnd(40, '1')}`,
+  USDT: `0x${'dac1'.padEnd(40, '7')}`,
+};
+/** When the demo custodian signed its no-set-off acknowledgment letter (2020-09-13). */
+const DEMO_ACKNOWLEDGED_AT_MS = 1_600_000_000_000;
+
+/** The demo's vault registry: every custody account records one of these. */
+export function demoVaults(): VaultInput[] {
+  const assets = DEMO_ASSETS.map(({ code }) => ({ asset: code, token: DEMO_TOKENS[code] }));
+  const base = {
+    chainId: DEMO_CHAIN_ID,
+    assets,
+    customerId: null,
+    temperature: 'cold',
+    custodian: 'Demo Trust Co.',
+  };
+  return [
+    ...DEMO_ACCOUNT_CLASSES.map((accountClass, index) => ({
+      ...base,
+      id: demoVaultIds.customer(accountClass),
+      address: `0x${String(index + 1).padStart(40, 'c')}`,
+      kind: 'customer_omnibus',
+      accountClass,
+      acknowledgment: {
+        acknowledgedAtMs: DEMO_ACKNOWLEDGED_AT_MS,
+        documentReference: `demo-trust-ack-${accountClass}`,
+      },
+    })),
+    {
+      ...base,
+      id: demoVaultIds.house,
+      address: `0x${'d'.repeat(40)}`,
+      kind: 'house',
+      accountClass: null,
+      acknowledgment: null,
+    },
+    {
+      ...base,
+      id: demoVaultIds.insurance,
+      address: `0x${'e'.repeat(40)}`,
+      kind: 'insurance_fund',
+      accountClass: null,
+      acknowledgment: null,
+    },
+  ];
+}
+
+function demoVaultOf(segregationClass: SegregationClass, accountClass: string | null): string | null {
+  if (segregationClass === 'segregated_custody' && accountClass !== null)
+    return demoVaultIds.customer(accountClass);
+  if (segregationClass === 'house_custody') return demoVaultIds.house;
+  if (segregationClass === 'insurance_custody') return demoVaultIds.insurance;
+  return null;
+}
 
 /** What `seedDemoBook` wrote, for printing and for tests. */
 export interface DemoBookSummary {
@@ -260,6 +328,7 @@ class DemoBookWriter {
     const customers = this.drawCustomers();
     for (const customer of customers)
       commands.push({ type: 'create_customer', id: customer.id, name: customer.name });
+    for (const vault of demoVaults()) commands.push({ type: 'register_vault', vault });
     const house: Owner = { type: 'house' };
     const open = (
       id: string,
@@ -274,6 +343,7 @@ class DemoBookWriter {
       asset,
       segregationClass,
       accountClass,
+      vaultId: demoVaultOf(segregationClass, accountClass),
     });
     for (const { code: asset } of DEMO_ASSETS) {
       commands.push(open(demoAccountIds.houseCustody(asset), 'house_custody', asset, null));

@@ -15,6 +15,7 @@ export interface AccountView {
   readonly asset: string;
   readonly segregationClass: SegregationClass;
   readonly accountClass: string | null;
+  readonly vaultId: string | null;
   /** custody accounts are debit-normal, claim accounts credit-normal. */
   readonly side: Side;
   readonly balances: {
@@ -99,6 +100,7 @@ export function toAccountView(engine: LedgerEngine, account: Account): AccountVi
     asset: account.asset,
     segregationClass: account.segregationClass,
     accountClass: account.accountClass,
+    vaultId: account.vaultId,
     side,
     balances: {
       debitsPosted: formatAmount(debitsPostedMinor, scale),

@@ -107,4 +107,12 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         FOR EACH ROW EXECUTE FUNCTION ringfence_extend_chain();
     `,
   },
+  {
+    version: 3,
+    name: 'custody accounts record their vault',
+    sql: `
+      -- Every custody account records one registered vault (issue 3); claims record none.
+      ALTER TABLE accounts ADD COLUMN vault_id text NULL;
+    `,
+  },
 ];

@@ -72,11 +72,12 @@ const INSERT_BATCH_AND_ENTRIES = {
 };
 const INSERT_OPENED_ACCOUNTS = {
   name: 'ringfence_insert_opened_accounts',
-  text: `INSERT INTO accounts (id, asset, segregation_class, owner_type, customer_id, account_class,
+  text: `INSERT INTO accounts (id, asset, segregation_class, owner_type, customer_id, account_class, vault_id,
            debits_posted, credits_posted, debits_pending, credits_pending, updated_seq)
-         SELECT u.id, u.asset, u.segregation_class, u.owner_type, u.customer_id, u.account_class, 0, 0, 0, 0, $7::bigint
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-           AS u(id, asset, segregation_class, owner_type, customer_id, account_class)`,
+         SELECT u.id, u.asset, u.segregation_class, u.owner_type, u.customer_id, u.account_class, u.vault_id,
+           0, 0, 0, 0, $8::bigint
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           AS u(id, asset, segregation_class, owner_type, customer_id, account_class, vault_id)`,
 };
 const UPDATE_BALANCES = {
   name: 'ringfence_update_balances',
@@ -217,7 +218,7 @@ export class PostgresStore implements LedgerStore, TamperForTest {
 
   async readAccounts(): Promise<Account[]> {
     const rows = await this.#read<AccountRow>(
-      `SELECT id, asset, segregation_class, owner_type, customer_id, account_class,
+      `SELECT id, asset, segregation_class, owner_type, customer_id, account_class, vault_id,
          debits_posted::text, credits_posted::text, debits_pending::text, credits_pending::text
        FROM accounts ORDER BY id`,
     );
@@ -375,6 +376,7 @@ async function writeBatch(client: pg.PoolClient, batch: CommittedBatch): Promise
         opened.map((account) => account.owner.type),
         opened.map((account) => (account.owner.type === 'customer' ? account.owner.customerId : null)),
         opened.map((account) => account.accountClass),
+        opened.map((account) => account.vaultId),
         batch.seq,
       ],
     });

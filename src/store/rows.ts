@@ -31,6 +31,7 @@ export interface AccountRow {
   readonly owner_type: 'customer' | 'house';
   readonly customer_id: string | null;
   readonly account_class: string | null;
+  readonly vault_id: string | null;
   readonly debits_posted: string;
   readonly credits_posted: string;
   readonly debits_pending: string;
@@ -78,6 +79,7 @@ export function accountFromRow(row: AccountRow): Account {
     asset: row.asset,
     segregationClass: row.segregation_class,
     accountClass: row.account_class,
+    vaultId: row.vault_id,
     debitsPostedMinor: BigInt(row.debits_posted),
     creditsPostedMinor: BigInt(row.credits_posted),
     debitsPendingMinor: BigInt(row.debits_pending),

@@ -93,4 +93,12 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         BEGIN SELECT RAISE(ABORT, 'journal_batches: seq must follow the head and prev_hash must equal its hash'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'custody accounts record their vault',
+    sql: `
+      -- Every custody account records one registered vault (issue 3); claims record none.
+      ALTER TABLE accounts ADD COLUMN vault_id TEXT NULL;
+    `,
+  },
 ];

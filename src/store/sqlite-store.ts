@@ -323,6 +323,7 @@ export class SqliteStore implements LedgerStore, TamperForTest {
             opened.owner.type,
             opened.owner.type === 'customer' ? opened.owner.customerId : null,
             opened.accountClass,
+            opened.vaultId,
             seq,
           );
         }
@@ -359,9 +360,9 @@ export class SqliteStore implements LedgerStore, TamperForTest {
         `INSERT INTO journal_entries (seq, idx, id, type, body) VALUES ${new Array(ENTRY_CHUNK_ROWS).fill('(?, ?, ?, ?, ?)').join(', ')}`,
       ),
       insertAccount: db.prepare(
-        `INSERT INTO accounts (id, asset, segregation_class, owner_type, customer_id, account_class,
+        `INSERT INTO accounts (id, asset, segregation_class, owner_type, customer_id, account_class, vault_id,
            debits_posted, credits_posted, debits_pending, credits_pending, updated_seq)
-         VALUES (?, ?, ?, ?, ?, ?, '0', '0', '0', '0', ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, '0', '0', '0', '0', ?)`,
       ),
       updateBalance: db.prepare(
         `UPDATE accounts SET debits_posted = ?, credits_posted = ?, debits_pending = ?, credits_pending = ?,
@@ -378,7 +379,7 @@ export class SqliteStore implements LedgerStore, TamperForTest {
       selectHeadSeq: db.prepare('SELECT max(seq) AS seq FROM journal_batches'),
       selectFailed: db.prepare('SELECT id, fingerprint, code, message FROM failed_ids ORDER BY id'),
       selectAccounts: db.prepare(
-        `SELECT id, asset, segregation_class, owner_type, customer_id, account_class,
+        `SELECT id, asset, segregation_class, owner_type, customer_id, account_class, vault_id,
            debits_posted, credits_posted, debits_pending, credits_pending FROM accounts ORDER BY id`,
       ),
       insertApiKey: db.prepare(

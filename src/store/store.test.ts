@@ -57,16 +57,26 @@ class Chain {
   }
 }
 
+// Stores take the journal as given (the engine checks vaults), so a custody account's vault is just a name.
 function openAccount(
   id: string,
   owner: Owner,
   segregationClass: SegregationClass,
   accountClass: string | null,
 ): StoredEntry {
+  const vaultId = segregationClass === 'segregated_custody' ? 'vault:derivatives' : null;
   return {
     id: null,
     type: 'open_account',
-    body: encodeEntry({ type: 'open_account', id, owner, asset: 'USDC', segregationClass, accountClass }),
+    body: encodeEntry({
+      type: 'open_account',
+      id,
+      owner,
+      asset: 'USDC',
+      segregationClass,
+      accountClass,
+      vaultId,
+    }),
   };
 }
 
@@ -173,6 +183,7 @@ describe.each(VARIANTS)('%s store (in-thread: %s)', (kind, sqliteInThread) => {
         asset: 'USDC',
         segregationClass: 'customer_collateral',
         accountClass: 'derivatives',
+        vaultId: null,
         ...balance(ALICE, [0n, BIG_MINOR + U64_MAX], [U128_MAX, U64_MAX + 1n]),
       },
       {
@@ -180,6 +191,7 @@ describe.each(VARIANTS)('%s store (in-thread: %s)', (kind, sqliteInThread) => {
         asset: 'USDC',
         segregationClass: 'house_equity',
         accountClass: null,
+        vaultId: null,
         ...balance(EQUITY, [0n, 5n]),
       },
       {
@@ -187,6 +199,7 @@ describe.each(VARIANTS)('%s store (in-thread: %s)', (kind, sqliteInThread) => {
         asset: 'USDC',
         segregationClass: 'segregated_custody',
         accountClass: 'derivatives',
+        vaultId: 'vault:derivatives',
         ...balance(SEGREGATED, [BIG_MINOR + U64_MAX, 0n]),
       },
     ];

@@ -13,6 +13,8 @@ const SOURCES = [
     directory: 'src/core/ledger',
     patterns: [/\b(?:reject|rejected)\(\s*'([a-z][a-z0-9_]+)'/g, /negativeCode:\s*'([a-z][a-z0-9_]+)'/g],
   },
+  // Vault validation (custody core): the VaultErrorCode and VaultReceiveErrorCode unions.
+  { directory: 'src/core/custody', patterns: [/\|\s*'(vault_[a-z_]+)'/g] },
   // Amount parsing: the AmountErrorCode union.
   { directory: 'src/core/money', patterns: [/\|\s*'(amount_[a-z_]+)'/g] },
 ];
@@ -50,7 +52,13 @@ describe('error status table', () => {
       expect(statusOfErrorCode(code)).toBe(400);
     }
     for (const [code, status] of Object.entries(ERROR_STATUS)) {
-      if (code.startsWith('idempotency_') || code.endsWith('_already_exists')) expect(status).toBe(409);
+      if (
+        code.startsWith('idempotency_') ||
+        code.endsWith('_already_exists') ||
+        code.endsWith('_already_registered')
+      ) {
+        expect(status).toBe(409);
+      }
       if (code.startsWith('segregation_') && code !== 'segregation_class_unknown') expect(status).toBe(422);
       if (code.startsWith('correction_')) expect(status).toBe(422);
     }

@@ -28,6 +28,9 @@ const EXPECTED_ROUTES = [
   'GET /v1/balances',
   'GET /v1/pools',
   'GET /v1/journal/head',
+  'POST /v1/vaults',
+  'GET /v1/vaults',
+  'GET /v1/vaults/{id}',
   'GET /v1/journal/batches',
   'POST /v1/journal/verify',
 ].sort();

@@ -1,6 +1,7 @@
 // A small standard book for engine tests: two assets, two account classes, three customers, and every
 // house, insurance and segregation account, plus helpers that build well-formed commands.
 
+import type { VaultInput } from '../../src/core/custody/vault.ts';
 import type { SegregationClass, TransferKind } from '../../src/core/ledger/classes.ts';
 import type { LedgerEngine } from '../../src/core/ledger/engine.ts';
 import type { Command, Leg, Owner, TransferCommand } from '../../src/core/ledger/types.ts';
@@ -31,6 +32,7 @@ export function bookSetupCommands(): Command[] {
   for (const code of ACCOUNT_CLASSES) commands.push({ type: 'add_account_class', code });
   for (const customer of CUSTOMERS)
     commands.push({ type: 'create_customer', id: customer, name: customer.toUpperCase() });
+  for (const vault of bookVaults()) commands.push({ type: 'register_vault', vault });
   const house = { type: 'house' } as const;
   const open = (
     id: string,
@@ -45,6 +47,7 @@ export function bookSetupCommands(): Command[] {
     asset,
     segregationClass,
     accountClass,
+    vaultId: vaultOf(segregationClass, accountClass),
   });
   for (const { code: asset } of ASSETS) {
     commands.push(open(ids.houseCustody(asset), 'house_custody', asset, null));
@@ -66,6 +69,62 @@ export function bookSetupCommands(): Command[] {
     }
   }
   return commands;
+}
+
+/** Vault ids of the standard book: one omnibus vault per account class, one house and one insurance vault. */
+export const vaultIds = {
+  customer: (accountClass: string) => `vault:${accountClass}`,
+  house: 'vault:house',
+  insurance: 'vault:insurance',
+};
+
+function vaultOf(segregationClass: SegregationClass, accountClass: string | null): string | null {
+  if (segregationClass === 'segregated_custody') return vaultIds.customer(accountClass!);
+  if (segregationClass === 'house_custody') return vaultIds.house;
+  if (segregationClass === 'insurance_custody') return vaultIds.insurance;
+  return null;
+}
+
+/** The registered vaults behind the book's custody accounts (local chain 31337, made-up addresses). */
+export function bookVaults(): VaultInput[] {
+  const assets = ASSETS.map((asset, index) => ({
+    asset: asset.code,
+    token: `0x${(index + 1).toString(16).padStart(40, 'a')}`,
+  }));
+  const base = {
+    chainId: 31_337,
+    assets,
+    customerId: null,
+    temperature: 'cold',
+    custodian: 'Test Custodian',
+  };
+  const acknowledgment = { acknowledgedAtMs: 0, documentReference: 'ack-letter-1' };
+  return [
+    ...ACCOUNT_CLASSES.map((accountClass, index) => ({
+      ...base,
+      id: vaultIds.customer(accountClass),
+      address: `0x${(index + 1).toString(16).padStart(40, 'c')}`,
+      kind: 'customer_omnibus',
+      accountClass,
+      acknowledgment,
+    })),
+    {
+      ...base,
+      id: vaultIds.house,
+      address: `0x${'d'.repeat(40)}`,
+      kind: 'house',
+      accountClass: null,
+      acknowledgment: null,
+    },
+    {
+      ...base,
+      id: vaultIds.insurance,
+      address: `0x${'e'.repeat(40)}`,
+      kind: 'insurance_fund',
+      accountClass: null,
+      acknowledgment: null,
+    },
+  ];
 }
 
 let idCounter = 0n;

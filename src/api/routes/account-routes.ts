@@ -23,6 +23,11 @@ const OpenAccountSchema = z
       description: 'Required for customer-pool classes, absent otherwise',
       example: 'derivatives',
     }),
+    vaultId: z.string().optional().openapi({
+      description:
+        'The registered vault a custody account records: required for segregated_custody, house_custody and insurance_custody, absent otherwise',
+      example: 'vault:derivatives:cold',
+    }),
   })
   .openapi('OpenAccount');
 
@@ -105,6 +110,7 @@ export function registerAccountRoutes(app: ApiApp, service: LedgerService): void
       asset: request.asset,
       segregationClass: request.segregationClass,
       accountClass: request.accountClass ?? null,
+      vaultId: request.vaultId ?? null,
     });
     const body = { id: request.id, ...accepted };
     return accepted.duplicate ? c.json(body, 200) : c.json(body, 201);

@@ -2,6 +2,7 @@
 // The journal hash covers these exact strings, so the encoding must never change for a given entry.
 
 import { assert } from '../assert.ts';
+import type { VaultInput } from '../custody/vault.ts';
 import { SEGREGATION_CLASSES, TRANSFER_KINDS, type TransferKind } from './classes.ts';
 import type { Entry, Leg, Owner } from './types.ts';
 
@@ -42,8 +43,48 @@ function encodeParts(entry: Entry): string {
     case 'create_customer':
       return `{"type":"create_customer","id":${str(entry.id)},"name":${str(entry.name)}}`;
     case 'open_account':
-      return `{"type":"open_account","id":${str(entry.id)},"owner":${encodeOwner(entry.owner)},"asset":${str(entry.asset)},"segregationClass":"${entry.segregationClass}","accountClass":${str(entry.accountClass)}}`;
+      return `{"type":"open_account","id":${str(entry.id)},"owner":${encodeOwner(entry.owner)},"asset":${str(entry.asset)},"segregationClass":"${entry.segregationClass}","accountClass":${str(entry.accountClass)},"vaultId":${str(entry.vaultId)}}`;
+    case 'register_vault':
+      return `{"type":"register_vault","vault":${encodeVault(entry.vault)}}`;
   }
+}
+
+// Fixed key order, like every entry; the engine journals only validated vaults, so the fields are in
+// normal form (lower-case addresses) by the time they are encoded.
+function encodeVault(vault: VaultInput): string {
+  const assets = vault.assets
+    .map((entry) => `{"asset":${str(entry.asset)},"token":${str(entry.token)}}`)
+    .join(',');
+  const acknowledgment =
+    vault.acknowledgment === null
+      ? 'null'
+      : `{"acknowledgedAtMs":${vault.acknowledgment.acknowledgedAtMs},"documentReference":${str(vault.acknowledgment.documentReference)}}`;
+  return `{"id":${str(vault.id)},"chainId":${vault.chainId},"address":${str(vault.address)},"assets":[${assets}],"kind":${str(vault.kind)},"customerId":${str(vault.customerId)},"accountClass":${str(vault.accountClass)},"temperature":${str(vault.temperature)},"custodian":${str(vault.custodian)},"acknowledgment":${acknowledgment}}`;
+}
+
+function decodeVault(raw: Record<string, unknown>): VaultInput {
+  const acknowledgment = raw.acknowledgment as Record<string, unknown> | null;
+  return {
+    id: text(raw.id),
+    chainId: Number(raw.chainId),
+    address: text(raw.address),
+    assets: (raw.assets as Record<string, unknown>[]).map((entry) => ({
+      asset: text(entry.asset),
+      token: text(entry.token),
+    })),
+    kind: text(raw.kind),
+    customerId: raw.customerId === null ? null : text(raw.customerId),
+    accountClass: raw.accountClass === null ? null : text(raw.accountClass),
+    temperature: text(raw.temperature),
+    custodian: text(raw.custodian),
+    acknowledgment:
+      acknowledgment === null
+        ? null
+        : {
+            acknowledgedAtMs: Number(acknowledgment.acknowledgedAtMs),
+            documentReference: text(acknowledgment.documentReference),
+          },
+  };
 }
 
 function encodeOwner(owner: Owner): string {
@@ -107,8 +148,11 @@ function decodeRaw(raw: Record<string, unknown>): Entry {
         asset: text(raw.asset),
         segregationClass: raw.segregationClass as (typeof SEGREGATION_CLASSES)[number],
         accountClass: raw.accountClass === null ? null : text(raw.accountClass),
+        vaultId: raw.vaultId === null ? null : text(raw.vaultId),
       };
     }
+    case 'register_vault':
+      return { type: 'register_vault', vault: decodeVault(raw.vault as Record<string, unknown>) };
     default:
       throw new SyntaxError(`unknown journal entry type ${String(raw.type)}`);
   }

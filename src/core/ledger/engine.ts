@@ -3,10 +3,27 @@
 
 import { createHash } from 'node:crypto';
 import { assert } from '../assert.ts';
+import type { CustodyRejection } from '../custody/rejection.ts';
+import {
+  checkVaultReceivesCustomerAssets,
+  type Vault,
+  type VaultKind,
+  validateVault,
+} from '../custody/vault.ts';
 import { ASSET_CODE_PATTERN, type Asset, isValidScale } from '../money/asset.ts';
+import type { SegregationClass } from './classes.ts';
 import { CLASS_RULES, SEGREGATION_CLASSES } from './classes.ts';
 import { decodeEntry, encodeEntry } from './codec.ts';
 import { GENESIS_HASH, ID_LENGTH_MAX, NAME_LENGTH_MAX, REFERENCE_LENGTH_MAX } from './limits.ts';
+import { ACCOUNT_CLASS_PATTERN, ENTITY_ID_PATTERN, TRANSFER_ID_PATTERN } from './patterns.ts';
+
+/** Which vault kinds each custody class may record. */
+const CUSTODY_VAULT_KINDS: Partial<Record<SegregationClass, readonly VaultKind[]>> = {
+  segregated_custody: ['customer_omnibus', 'customer_individual'],
+  house_custody: ['house'],
+  insurance_custody: ['insurance_fund'],
+};
+
 import {
   type AccountState,
   addToBalances,
@@ -29,20 +46,14 @@ import type {
   OpenAccountCommand,
   PostHoldCommand,
   RegisterAssetCommand,
+  RegisterVaultCommand,
   Rejection,
   StoredEntry,
   TransferCommand,
   VoidHoldCommand,
 } from './types.ts';
 
-/** 128-bit ids travel as 32 lower-case hex digits. */
-export const TRANSFER_ID_PATTERN = /^[0-9a-f]{32}$/;
 const ZERO_ID = '0'.repeat(32);
-
-/** Customer and account ids: letters, digits and ':._-', starting with a letter or digit. */
-export const ENTITY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,127}$/;
-/** Customer account classes ("derivatives", "spot"): lower snake case. */
-export const ACCOUNT_CLASS_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 
 /**
  * Rejections of malformed input: nothing about the ledger's state caused them, so they are not
@@ -107,6 +118,9 @@ export class LedgerEngine {
   private readonly accountClasses = new Set<string>();
   private readonly customers = new Map<string, string>();
   private readonly accounts = new Map<string, AccountState>();
+  private readonly vaults = new Map<string, Vault>();
+  /** "vaultId NUL asset" -> the custody account recording it. */
+  private readonly vaultAssetAccounts = new Map<string, string>();
   private readonly pools = new Map<string, PoolState>();
   private readonly ids = new Map<string, IdRecord>();
   private readonly failed = new Map<string, FailedId>();
@@ -122,6 +136,7 @@ export class LedgerEngine {
     hasCustomer: (id) => this.customers.has(id),
     committedTransferLegs: (id) => this.committedTransferLegs(id),
     isReversed: (id) => this.reversed.has(id),
+    vaultCustomer: (id) => this.vaults.get(id)?.customerId ?? null,
   };
 
   /** Journal position of the last committed batch (0 when empty). */
@@ -262,8 +277,10 @@ export class LedgerEngine {
         return this.addAccountClass(command);
       case 'create_customer':
         return this.createCustomer(command);
+      case 'register_vault':
+        return this.registerVault(command);
       case 'open_account':
-        return this.openAccount(command, touched);
+        return this.openAccount(command, nowMs, touched);
       case 'transfer':
         return this.withIdempotency(command, () => this.transfer(command, nowMs, touched));
       case 'post_hold':
@@ -463,7 +480,85 @@ export class LedgerEngine {
     return { ok: true, entry: command };
   }
 
-  private openAccount(command: OpenAccountCommand, touched: Set<AccountState>): Applied {
+  private registerVault(command: RegisterVaultCommand): Applied {
+    const validated = validateVault(command.vault);
+    if (!validated.ok) return { ok: false, error: ledgerRejection(validated.error) };
+    const vault = validated.vault;
+    const entry: RegisterVaultCommand = { type: 'register_vault', vault };
+    const existing = this.vaults.get(vault.id);
+    if (existing !== undefined) {
+      if (encodeEntry({ type: 'register_vault', vault: existing }) === encodeEntry(entry))
+        return { ok: true, entry: null };
+      return rejected('vault_already_exists', `vault ${vault.id} is registered with other attributes`);
+    }
+    for (const other of this.vaults.values()) {
+      if (other.chainId === vault.chainId && other.address === vault.address) {
+        return rejected(
+          'vault_address_already_registered',
+          `address ${vault.address} is already vault ${other.id}`,
+        );
+      }
+    }
+    this.vaults.set(vault.id, vault);
+    return { ok: true, entry };
+  }
+
+  // Every custody account records exactly one registered vault, and each (vault, asset) is recorded by at
+  // most one custody account: a custody balance backed by nothing real (FTX's `fiat@`) cannot exist.
+  private checkAccountVault(command: OpenAccountCommand, nowMs: number): Applied | null {
+    const custodyKinds = CUSTODY_VAULT_KINDS[command.segregationClass];
+    if (custodyKinds === undefined) {
+      if (command.vaultId !== null)
+        return rejected(
+          'account_vault_not_applicable',
+          `${command.segregationClass} accounts record no vault`,
+        );
+      return null;
+    }
+    if (command.vaultId === null)
+      return rejected(
+        'account_vault_required',
+        `${command.segregationClass} accounts record one registered vault`,
+      );
+    const vault = this.vaults.get(command.vaultId);
+    if (vault === undefined) return rejected('vault_not_found', `no vault ${command.vaultId}`);
+    if (!custodyKinds.includes(vault.kind)) {
+      return rejected(
+        'vault_kind_mismatch',
+        `a ${command.segregationClass} account cannot record a ${vault.kind} vault`,
+        {
+          vaultId: vault.id,
+          kind: vault.kind,
+        },
+      );
+    }
+    if (command.segregationClass === 'segregated_custody') {
+      const receives = checkVaultReceivesCustomerAssets(
+        vault,
+        { asset: command.asset, accountClass: command.accountClass ?? '', customerId: vault.customerId },
+        nowMs,
+      );
+      if (!receives.ok) return { ok: false, error: ledgerRejection(receives.error) };
+    } else if (!vault.assets.some((entry) => entry.asset === command.asset)) {
+      return rejected('vault_asset_not_supported', `vault ${vault.id} does not hold ${command.asset}`, {
+        vaultId: vault.id,
+      });
+    }
+    const mapped = this.vaultAssetAccounts.get(`${vault.id}\u0000${command.asset}`);
+    if (mapped !== undefined) {
+      return rejected(
+        'vault_asset_already_recorded',
+        `account ${mapped} already records ${command.asset} in vault ${vault.id}`,
+        {
+          vaultId: vault.id,
+          account: mapped,
+        },
+      );
+    }
+    return null;
+  }
+
+  private openAccount(command: OpenAccountCommand, nowMs: number, touched: Set<AccountState>): Applied {
     if (!ENTITY_ID_PATTERN.test(command.id) || command.id.length > ID_LENGTH_MAX)
       return rejected('account_id_invalid', `account ids match ${ENTITY_ID_PATTERN}`);
     if (!(SEGREGATION_CLASSES as readonly string[]).includes(command.segregationClass))
@@ -503,11 +598,16 @@ export class LedgerEngine {
           asset: existing.asset,
           segregationClass: existing.segregationClass,
           accountClass: existing.accountClass,
+          vaultId: existing.vaultId,
         });
       return same
         ? { ok: true, entry: null }
         : rejected('account_already_exists', `account ${command.id} exists with other attributes`);
     }
+    const vaultCheck = this.checkAccountVault(command, nowMs);
+    if (vaultCheck !== null) return vaultCheck;
+    if (command.vaultId !== null)
+      this.vaultAssetAccounts.set(`${command.vaultId}\u0000${command.asset}`, command.id);
     const key = poolKeyOf(command.segregationClass, command.asset, command.accountClass);
     let pool = this.pools.get(key);
     if (pool === undefined) {
@@ -520,6 +620,7 @@ export class LedgerEngine {
       asset: command.asset,
       segregationClass: command.segregationClass,
       accountClass: command.accountClass,
+      vaultId: command.vaultId,
       rules,
       pool,
       debitsPostedMinor: 0n,
@@ -573,6 +674,16 @@ export class LedgerEngine {
     return this.assets.get(code);
   }
 
+  /** A registered vault, or undefined. */
+  getVault(id: string): Vault | undefined {
+    return this.vaults.get(id);
+  }
+
+  /** Every registered vault. */
+  listVaults(): Vault[] {
+    return [...this.vaults.values()];
+  }
+
   /** Every registered asset. */
   listAssets(): Asset[] {
     return [...this.assets.values()];
@@ -618,6 +729,15 @@ export class LedgerEngine {
   listPools(): Readonly<PoolState>[] {
     return [...this.pools.values()];
   }
+}
+
+/** A custody rejection in the ledger's flat form (nested detail values become JSON text). */
+function ledgerRejection(error: CustodyRejection): Rejection {
+  const details: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(error.details)) {
+    details[key] = value === null || typeof value !== 'object' ? value : JSON.stringify(value);
+  }
+  return { code: error.code, message: error.message, details };
 }
 
 /** SHA-256 over the predecessor hash, position, time and every entry string: the journal's chain link. */

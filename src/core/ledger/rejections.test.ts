@@ -6,6 +6,7 @@ import {
   applyAll,
   bookSetupCommands,
   booksFingerprint,
+  bookVaults,
   deposit,
   houseCapital,
   ids,
@@ -13,8 +14,10 @@ import {
   nextId,
   residualInterestDeposit,
   transfer,
+  vaultIds,
 } from '../../../test/support/book.ts';
 import { AMOUNT_MINOR_MAX } from '../money/amount.ts';
+import type { SegregationClass } from './classes.ts';
 import { LedgerEngine } from './engine.ts';
 import { TRANSFER_LEGS_MAX } from './limits.ts';
 import type { Command, TransferCommand } from './types.ts';
@@ -48,6 +51,23 @@ const alice = ids.customer('alice', D, BTC);
 const bob = ids.customer('bob', D, BTC);
 const seg = ids.segregated(D, BTC);
 const ri = ids.residual(D, BTC);
+
+function openCustody(
+  id: string,
+  segregationClass: SegregationClass,
+  accountClass: string | null,
+  vaultId: string | null,
+): Command {
+  return {
+    type: 'open_account',
+    id,
+    owner: { type: 'house' },
+    asset: BTC,
+    segregationClass,
+    accountClass,
+    vaultId,
+  };
+}
 
 function withdrawal(amountMinor: bigint, extra: Partial<TransferCommand> = {}): TransferCommand {
   return transfer('withdrawal', [leg(alice, seg, BTC, amountMinor)], { instructedBy: 'alice', ...extra });
@@ -265,6 +285,7 @@ const CASES: Case[] = [
       asset: BTC,
       segregationClass: 'house_equity',
       accountClass: null,
+      vaultId: null,
     }),
   },
   {
@@ -276,6 +297,7 @@ const CASES: Case[] = [
       asset: BTC,
       segregationClass: 'fiat_at' as never,
       accountClass: null,
+      vaultId: null,
     }),
   },
   // A customer claim owned by the house is the FTX "fiat@" shape: refused at account opening.
@@ -288,6 +310,7 @@ const CASES: Case[] = [
       asset: BTC,
       segregationClass: 'customer_collateral',
       accountClass: D,
+      vaultId: null,
     }),
   },
   {
@@ -299,6 +322,7 @@ const CASES: Case[] = [
       asset: BTC,
       segregationClass: 'segregated_custody',
       accountClass: null,
+      vaultId: null,
     }),
   },
   {
@@ -310,6 +334,7 @@ const CASES: Case[] = [
       asset: BTC,
       segregationClass: 'house_equity',
       accountClass: D,
+      vaultId: null,
     }),
   },
   {
@@ -321,6 +346,7 @@ const CASES: Case[] = [
       asset: BTC,
       segregationClass: 'customer_collateral',
       accountClass: 'options',
+      vaultId: null,
     }),
   },
   {
@@ -332,7 +358,83 @@ const CASES: Case[] = [
       asset: BTC,
       segregationClass: 'customer_collateral',
       accountClass: D,
+      vaultId: null,
     }),
+  },
+  // Vaults: every custody account records one registered vault, the right kind, holding the asset, once.
+  {
+    code: 'vault_already_exists',
+    command: () => ({ type: 'register_vault', vault: { ...bookVaults()[0]!, custodian: 'Someone Else' } }),
+  },
+  {
+    code: 'vault_address_already_registered',
+    command: () => ({ type: 'register_vault', vault: { ...bookVaults()[0]!, id: 'vault:copy' } }),
+  },
+  // A customer vault without the custodian's no-set-off acknowledgment cannot even be registered.
+  {
+    code: 'vault_acknowledgment_missing',
+    command: () => ({
+      type: 'register_vault',
+      vault: {
+        ...bookVaults()[0]!,
+        id: 'vault:unacknowledged',
+        address: `0x${'f'.repeat(40)}`,
+        acknowledgment: null,
+      },
+    }),
+  },
+  {
+    code: 'account_vault_not_applicable',
+    command: () => openCustody('x6', 'house_equity', null, vaultIds.house),
+  },
+  { code: 'account_vault_required', command: () => openCustody('x7', 'house_custody', null, null) },
+  { code: 'vault_not_found', command: () => openCustody('x8', 'house_custody', null, 'vault:nowhere') },
+  { code: 'vault_kind_mismatch', command: () => openCustody('x9', 'segregated_custody', D, vaultIds.house) },
+  {
+    code: 'vault_account_class_mismatch',
+    command: () => openCustody('x10', 'segregated_custody', 'spot', vaultIds.customer(D)),
+  },
+  {
+    code: 'vault_asset_not_supported',
+    before: () => [{ type: 'register_asset', code: 'ETH', scale: 18 }],
+    command: () => ({ ...openCustody('x11', 'house_custody', null, vaultIds.house), asset: 'ETH' }),
+  },
+  {
+    code: 'vault_asset_already_recorded',
+    command: () => openCustody('x12', 'segregated_custody', D, vaultIds.customer(D)),
+  },
+  {
+    code: 'vault_acknowledgment_not_effective',
+    before: () => [
+      {
+        type: 'register_vault',
+        vault: {
+          ...bookVaults()[0]!,
+          id: 'vault:later',
+          address: `0x${'9'.repeat(40)}`,
+          acknowledgment: { acknowledgedAtMs: NOW_MS + 1, documentReference: 'letter-dated-tomorrow' },
+        },
+      },
+    ],
+    command: () => openCustody('x13', 'segregated_custody', D, 'vault:later'),
+  },
+  {
+    code: 'vault_customer_mismatch',
+    before: () => [
+      {
+        type: 'register_vault',
+        vault: {
+          ...bookVaults()[0]!,
+          id: 'vault:alice',
+          address: `0x${'8'.repeat(40)}`,
+          kind: 'customer_individual',
+          customerId: 'alice',
+        },
+      },
+      openCustody('seg:alice:BTC', 'segregated_custody', D, 'vault:alice'),
+    ],
+    // Bob's deposit booked into Alice's own vault.
+    command: () => transfer('deposit', [leg('seg:alice:BTC', bob, BTC, 1n)]),
   },
 ];
 

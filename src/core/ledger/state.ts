@@ -28,6 +28,8 @@ export interface AccountState {
   readonly asset: string;
   readonly segregationClass: SegregationClass;
   readonly accountClass: string | null;
+  /** The registered vault a custody account records; null for claims. */
+  readonly vaultId: string | null;
   readonly rules: ClassRules;
   readonly pool: PoolState;
   debitsPostedMinor: bigint;
@@ -136,6 +138,7 @@ export function snapshotAccount(account: AccountState): Account {
     asset: account.asset,
     segregationClass: account.segregationClass,
     accountClass: account.accountClass,
+    vaultId: account.vaultId,
     debitsPostedMinor: account.debitsPostedMinor,
     creditsPostedMinor: account.creditsPostedMinor,
     debitsPendingMinor: account.debitsPendingMinor,

@@ -28,6 +28,8 @@ export interface RuleContext {
   /** The legs of a committed, non-hold transfer, or undefined. */
   committedTransferLegs(id: string): readonly Leg[] | undefined;
   isReversed(id: string): boolean;
+  /** The one customer a vault serves, when it is a customer_individual vault; null otherwise. */
+  vaultCustomer(vaultId: string): string | null;
 }
 
 export type CheckResult = { ok: true; plan: TransferPlan } | { ok: false; error: Rejection };
@@ -55,7 +57,9 @@ export function checkTransfer(context: RuleContext, command: TransferCommand, no
   } else {
     for (let index = 0; index < accounts.length; index += 1) {
       const [debit, credit] = accounts[index]!;
-      const pair = checkLegPair(command.kind, debit, credit, index);
+      const pair =
+        checkLegPair(command.kind, debit, credit, index) ??
+        checkIndividualVault(context, debit, credit, index);
       if (pair !== null) return pair;
     }
   }
@@ -224,6 +228,34 @@ function checkLegPair(
         creditAccountClass: credit.accountClass,
       },
     );
+  }
+  return null;
+}
+
+// A customer_individual vault holds one customer's coins: its custody moves only against that customer's claim.
+function checkIndividualVault(
+  context: RuleContext,
+  debit: AccountState,
+  credit: AccountState,
+  index: number,
+): CheckResult | null {
+  for (const [custody, claim] of [
+    [debit, credit],
+    [credit, debit],
+  ] as const) {
+    if (custody.vaultId === null || claim.owner.type !== 'customer') continue;
+    const only = context.vaultCustomer(custody.vaultId);
+    if (only !== null && only !== claim.owner.customerId) {
+      return reject(
+        'vault_customer_mismatch',
+        `vault ${custody.vaultId} holds only customer ${only}'s assets`,
+        {
+          leg: index,
+          vaultId: custody.vaultId,
+          customerId: claim.owner.customerId,
+        },
+      );
+    }
   }
   return null;
 }

@@ -1,6 +1,7 @@
 // The ledger's commands (what clients ask for), journal entries (what was accepted) and results.
 // Amounts here are bigint minor units; the API turns decimal strings into these before the engine sees them.
 
+import type { VaultInput } from '../custody/vault.ts';
 import type { SegregationClass, TransferKind } from './classes.ts';
 
 /** One debit/credit pair in a single asset. */
@@ -28,6 +29,11 @@ export interface CreateCustomerCommand {
   readonly id: string;
   readonly name: string;
 }
+/** Registers a custody vault; journaled in its validated normal form (lower-case addresses). */
+export interface RegisterVaultCommand {
+  readonly type: 'register_vault';
+  readonly vault: VaultInput;
+}
 export interface OpenAccountCommand {
   readonly type: 'open_account';
   readonly id: string;
@@ -36,6 +42,11 @@ export interface OpenAccountCommand {
   readonly segregationClass: SegregationClass;
   /** Required for customer-pool classes, absent otherwise. */
   readonly accountClass: string | null;
+  /**
+   * The registered vault whose coins a custody account records; required for custody classes, null for
+   * claims. A custody balance backed by no real vault (FTX's `fiat@`) cannot be opened.
+   */
+  readonly vaultId: string | null;
 }
 /** A multi-leg transfer; with `hold` it reserves instead of posting (single leg only). */
 export interface TransferCommand {
@@ -69,6 +80,7 @@ export type Command =
   | RegisterAssetCommand
   | AddAccountClassCommand
   | CreateCustomerCommand
+  | RegisterVaultCommand
   | OpenAccountCommand
   | TransferCommand
   | PostHoldCommand
@@ -135,4 +147,6 @@ export interface Account extends AccountBalance {
   readonly asset: string;
   readonly segregationClass: SegregationClass;
   readonly accountClass: string | null;
+  /** The vault a custody account records; null for claims. */
+  readonly vaultId: string | null;
 }
