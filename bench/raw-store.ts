@@ -139,7 +139,7 @@ function openAccountEntries(prefix: string, accountIds: readonly string[]): Stor
     entries.push({
       id: null,
       type: 'open_account',
-      body: `{"type":"open_account","id":"${accountId}","owner":{"type":"customer","customerId":"${customerId}"},"asset":"${ASSET}","segregationClass":"customer_collateral","accountClass":"${ACCOUNT_CLASS}"}`,
+      body: `{"type":"open_account","id":"${accountId}","owner":{"type":"customer","customerId":"${customerId}"},"asset":"${ASSET}","segregationClass":"customer_collateral","accountClass":"${ACCOUNT_CLASS}","vaultId":null}`,
     });
   });
   return entries;
