@@ -1,0 +1,38 @@
+// Keeps the benchmarks runnable: each `npm run bench:*` script runs here on a tiny workload and must end with
+// one JSON object carrying the fields its issue names. Nothing here is timed or compared with a target.
+
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+async function lastJsonLine(script: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+}
+
+describe('benchmarks', () => {
+  it('bench:ledger prints its figures as the last line', async () => {
+    const result = await lastJsonLine('bench/ledger.ts', { BENCH_TRANSFERS: '4000', BENCH_ACCOUNTS: '300' });
+    for (const field of [
+      'sqlite_transfers_per_s',
+      'sqlite_raw_transfers_per_s',
+      'postgres_transfers_per_s',
+      'postgres_raw_transfers_per_s',
+      'batch_ms_p50',
+      'batch_ms_p99',
+    ]) {
+      expect(typeof result[field], field).toBe('number');
+      expect(result[field] as number, field).toBeGreaterThan(0);
+    }
+  });
+});
