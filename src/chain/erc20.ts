@@ -85,6 +85,18 @@ export async function readTokenBalance(
   }
 }
 
+/** Reads an ERC-20's `decimals()`: the scale its integer amounts are in (the ledger asset's scale must match). */
+export async function readTokenDecimals(
+  publicClient: PublicClient<Transport, Chain>,
+  token: Address,
+): Promise<number> {
+  try {
+    return await publicClient.readContract({ address: token, abi: testTokenAbi, functionName: 'decimals' });
+  } catch (error) {
+    throw toChainError(error, 'reading token decimals failed', token);
+  }
+}
+
 /** Encodes `transfer(to, amountMinor)`: the data of a Safe transaction that pays out a token. */
 export function encodeTokenTransfer(to: Address, amountMinor: bigint): Hex {
   return encodeFunctionData({ abi: testTokenAbi, functionName: 'transfer', args: [to, amountMinor] });

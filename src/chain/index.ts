@@ -60,6 +60,7 @@ export {
   encodeTokenTransfer,
   mintTestToken,
   readTokenBalance,
+  readTokenDecimals,
   type TokenTransferInput,
   transferToken,
 } from './erc20.ts';

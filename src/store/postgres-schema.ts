@@ -14,6 +14,7 @@ export const POSTGRES_GUARD_TRIGGERS = {
   journal_batches: 'journal_batches_append_only',
   journal_entries: 'journal_entries_append_only',
   failed_ids: 'failed_ids_append_only',
+  custody_events: 'custody_events_append_only',
 } as const;
 export type PostgresGuardedTable = keyof typeof POSTGRES_GUARD_TRIGGERS;
 
@@ -113,6 +114,32 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     sql: `
       -- Every custody account records one registered vault (issue 3); claims record none.
       ALTER TABLE accounts ADD COLUMN vault_id text NULL;
+    `,
+  },
+  {
+    version: 4,
+    name: 'append-only custody events',
+    sql: `
+      -- The withdrawal service's state is event-sourced (issue 3): every transition is one row, never changed.
+      CREATE TABLE custody_events (
+        seq BIGINT PRIMARY KEY CHECK (seq >= 1),
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        timestamp_ms BIGINT NOT NULL
+      );
+      ${guardSql('custody_events')}
+      -- Seqs are dense: an event must follow the stored head, so a lost event or a second writer is refused.
+      CREATE FUNCTION ringfence_custody_events_dense() RETURNS trigger LANGUAGE plpgsql
+      SET search_path FROM CURRENT AS $$
+      BEGIN
+        IF NEW.seq <> COALESCE((SELECT max(seq) FROM custody_events), 0) + 1 THEN
+          RAISE EXCEPTION 'custody_events: seq % must follow the head', NEW.seq
+            USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER custody_events_dense BEFORE INSERT ON custody_events
+        FOR EACH ROW EXECUTE FUNCTION ringfence_custody_events_dense();
     `,
   },
 ];

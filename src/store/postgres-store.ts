@@ -29,7 +29,7 @@ import {
   type BatchRow,
   type EntryRow,
 } from './rows.ts';
-import type { ApiKeyRecord, LedgerStore, StoredBatch } from './store.ts';
+import type { ApiKeyRecord, CustodyEventRecord, LedgerStore, StoredBatch } from './store.ts';
 import type { TamperForTest } from './tamper-for-test.ts';
 
 /** Connections in the pool: the single writer holds one during a commit, readers share the rest. */
@@ -223,6 +223,39 @@ export class PostgresStore implements LedgerStore, TamperForTest {
        FROM accounts ORDER BY id`,
     );
     return rows.map(accountFromRow);
+  }
+
+  async appendCustodyEvents(events: readonly CustodyEventRecord[]): Promise<void> {
+    this.#assertReady();
+    if (events.length === 0) return;
+    try {
+      // One statement: the rows are inserted in seq order, so the dense-seq trigger sees each predecessor.
+      await this.#pool.query(
+        `INSERT INTO custody_events (seq, kind, body, timestamp_ms)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) ORDER BY 1`,
+        [
+          events.map((event) => event.seq),
+          events.map((event) => event.kind),
+          events.map((event) => event.body),
+          events.map((event) => event.timestampMs),
+        ],
+      );
+    } catch (error) {
+      throw toStoreError(
+        error,
+        () =>
+          new StoreCommitError('Could not append custody events; nothing was written.', {
+            cause: error,
+            details: `first seq ${events[0]?.seq ?? 'none'}`,
+          }),
+      );
+    }
+  }
+
+  async readCustodyEvents(): Promise<CustodyEventRecord[]> {
+    return this.#read<CustodyEventRecord>(
+      'SELECT seq, kind, body, timestamp_ms AS "timestampMs" FROM custody_events ORDER BY seq',
+    );
   }
 
   async insertApiKey(key: ApiKeyRecord): Promise<void> {

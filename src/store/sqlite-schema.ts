@@ -22,6 +22,10 @@ export const SQLITE_GUARD_TRIGGERS = {
     BEGIN SELECT RAISE(ABORT, 'failed_ids is append-only: UPDATE refused'); END`,
   failed_ids_no_delete: `CREATE TRIGGER failed_ids_no_delete BEFORE DELETE ON failed_ids
     BEGIN SELECT RAISE(ABORT, 'failed_ids is append-only: DELETE refused'); END`,
+  custody_events_no_update: `CREATE TRIGGER custody_events_no_update BEFORE UPDATE ON custody_events
+    BEGIN SELECT RAISE(ABORT, 'custody_events is append-only: UPDATE refused'); END`,
+  custody_events_no_delete: `CREATE TRIGGER custody_events_no_delete BEFORE DELETE ON custody_events
+    BEGIN SELECT RAISE(ABORT, 'custody_events is append-only: DELETE refused'); END`,
 } as const;
 export type SqliteGuardTrigger = keyof typeof SQLITE_GUARD_TRIGGERS;
 
@@ -83,7 +87,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     version: 2,
     name: 'append-only journal and failed ids; batches must extend the hash chain',
     sql: `
-      ${Object.values(SQLITE_GUARD_TRIGGERS).join(';\n')};
+      ${Object.entries(SQLITE_GUARD_TRIGGERS)
+        .filter(([name]) => !name.startsWith('custody_events'))
+        .map(([, sql]) => sql)
+        .join(';\n')};
       -- A batch must follow the head: seq 1 starts the chain, any other seq needs its predecessor, and
       -- prev_hash must equal that predecessor's hash. A lost or reordered batch is refused, not stored.
       CREATE TRIGGER journal_batches_extend_chain BEFORE INSERT ON journal_batches
@@ -99,6 +106,25 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     sql: `
       -- Every custody account records one registered vault (issue 3); claims record none.
       ALTER TABLE accounts ADD COLUMN vault_id TEXT NULL;
+    `,
+  },
+  {
+    version: 4,
+    name: 'append-only custody events',
+    sql: `
+      -- The withdrawal service's state is event-sourced (issue 3): every transition is one row, never changed.
+      CREATE TABLE custody_events (
+        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        timestamp_ms INTEGER NOT NULL
+      );
+      ${SQLITE_GUARD_TRIGGERS.custody_events_no_update};
+      ${SQLITE_GUARD_TRIGGERS.custody_events_no_delete};
+      -- Seqs are dense: an event must follow the stored head, so a lost event or a second writer is refused.
+      CREATE TRIGGER custody_events_dense BEFORE INSERT ON custody_events
+        WHEN NEW.seq <> COALESCE((SELECT max(seq) FROM custody_events), 0) + 1
+        BEGIN SELECT RAISE(ABORT, 'custody_events: seq must follow the head'); END;
     `,
   },
 ];

@@ -24,7 +24,7 @@ import {
   type EntryRow,
 } from './rows.ts';
 import { SQLITE_GUARD_TRIGGERS, SQLITE_MIGRATIONS, type SqliteGuardTrigger } from './sqlite-schema.ts';
-import type { ApiKeyRecord, LedgerStore, StoredBatch } from './store.ts';
+import type { ApiKeyRecord, CustodyEventRecord, LedgerStore, StoredBatch } from './store.ts';
 import type { TamperForTest } from './tamper-for-test.ts';
 
 /** Page cache per connection, in KiB (negative cache_size means KiB): keeps ~10k hot accounts resident. */
@@ -79,6 +79,8 @@ interface Statements {
   readonly selectAccounts: Statement;
   readonly insertApiKey: Statement;
   readonly selectApiKey: Statement;
+  readonly insertCustodyEvent: Statement;
+  readonly selectCustodyEvents: Statement;
 }
 
 /** LedgerStore on a SQLite file (or ':memory:'); one connection, used by the single writer and readers. */
@@ -218,6 +220,42 @@ export class SqliteStore implements LedgerStore, TamperForTest {
   async readAccounts(): Promise<Account[]> {
     const rows = this.#read(() => this.#ready().selectAccounts.all()) as AccountRow[];
     return rows.map(accountFromRow);
+  }
+
+  async appendCustodyEvents(events: readonly CustodyEventRecord[]): Promise<void> {
+    const s = this.#ready();
+    try {
+      this.#db
+        .transaction(() => {
+          for (const event of events)
+            s.insertCustodyEvent.run(event.seq, event.kind, event.body, event.timestampMs);
+        })
+        .immediate();
+    } catch (error) {
+      throw toStoreError(
+        error,
+        () =>
+          new StoreCommitError('Could not append custody events; nothing was written.', {
+            cause: error,
+            details: `first seq ${events[0]?.seq ?? 'none'}`,
+          }),
+      );
+    }
+  }
+
+  async readCustodyEvents(): Promise<CustodyEventRecord[]> {
+    const rows = this.#read(() => this.#ready().selectCustodyEvents.all()) as {
+      seq: number;
+      kind: string;
+      body: string;
+      timestamp_ms: number;
+    }[];
+    return rows.map((row) => ({
+      seq: row.seq,
+      kind: row.kind,
+      body: row.body,
+      timestampMs: row.timestamp_ms,
+    }));
   }
 
   async insertApiKey(key: ApiKeyRecord): Promise<void> {
@@ -387,6 +425,12 @@ export class SqliteStore implements LedgerStore, TamperForTest {
       ),
       selectApiKey: db.prepare(
         'SELECT id, secret_hash, role, customer_id, created_at_ms FROM api_keys WHERE secret_hash = ?',
+      ),
+      insertCustodyEvent: db.prepare(
+        'INSERT INTO custody_events (seq, kind, body, timestamp_ms) VALUES (?, ?, ?, ?)',
+      ),
+      selectCustodyEvents: db.prepare(
+        'SELECT seq, kind, body, timestamp_ms FROM custody_events ORDER BY seq',
       ),
     };
   }

@@ -15,7 +15,7 @@ import {
 } from './errors.ts';
 import { packBatch } from './sqlite-batch-packing.ts';
 import type { WorkerRequest, WorkerResponse } from './sqlite-worker.ts';
-import type { ApiKeyRecord, LedgerStore, StoredBatch } from './store.ts';
+import type { ApiKeyRecord, CustodyEventRecord, LedgerStore, StoredBatch } from './store.ts';
 import type { TamperForTest } from './tamper-for-test.ts';
 
 const STORE_ERROR_CLASSES: Readonly<Record<string, typeof StoreError>> = {
@@ -78,6 +78,14 @@ export class SqliteWorkerStore implements LedgerStore, TamperForTest {
 
   readAccounts(): Promise<Account[]> {
     return this.call('readAccounts', []);
+  }
+
+  appendCustodyEvents(events: readonly CustodyEventRecord[]): Promise<void> {
+    return this.call('appendCustodyEvents', [events]);
+  }
+
+  readCustodyEvents(): Promise<CustodyEventRecord[]> {
+    return this.call('readCustodyEvents', []);
   }
 
   insertApiKey(key: ApiKeyRecord): Promise<void> {

@@ -1,6 +1,7 @@
 // Proves the LedgerStore contract on SQLite and PostgreSQL alike, each test on a fresh database: exact round
 // trips (u128 amounts beyond 2^64 included), atomic commits, the hash-chain and append-only guards refusing
-// raw SQL, the test tamper helpers, paging, reopening, and openStore choosing the store from its argument.
+// raw SQL, dense append-only custody events, the test tamper helpers, paging, reopening, and openStore
+// choosing the store from its argument.
 
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -25,7 +26,7 @@ import type {
 } from '../core/ledger/types.ts';
 import { StoreCommitError, StoreError, StoreOpenError, StoreWriteError } from './errors.ts';
 import { openStore } from './open-store.ts';
-import type { ApiKeyRecord } from './store.ts';
+import type { ApiKeyRecord, CustodyEventRecord } from './store.ts';
 
 const GENESIS_HASH = '0'.repeat(64);
 const U64_MAX = (1n << 64n) - 1n;
@@ -383,9 +384,47 @@ describe.each(VARIANTS)('%s store (in-thread: %s)', (kind, sqliteInThread) => {
     await expect(store.dangerouslyTamperEntryForTest(2, 5, 'x')).rejects.toThrow(/does not exist/);
   });
 
+  it('appends custody events densely from seq 1 and reads them back in order', async () => {
+    expect(await store.readCustodyEvents()).toEqual([]);
+    const first: CustodyEventRecord[] = [
+      { seq: 1, kind: 'signers_registered', body: '{"a":1}', timestampMs: 1_700_000_000_001 },
+      { seq: 2, kind: 'policy_installed', body: '{"b":"\\u001f é"}', timestampMs: 1_700_000_000_002 },
+    ];
+    await store.appendCustodyEvents(first);
+    await store.appendCustodyEvents([]);
+    const third: CustodyEventRecord = { seq: 3, kind: 'withdrawal_requested', body: '{}', timestampMs: 5 };
+    await store.appendCustodyEvents([third]);
+    expect(await store.readCustodyEvents()).toEqual([...first, third]);
+  });
+
+  it('refuses custody events that skip or repeat a seq, writing none of the group', async () => {
+    await store.appendCustodyEvents([{ seq: 1, kind: 'k', body: '{}', timestampMs: 1 }]);
+    for (const events of [
+      [{ seq: 3, kind: 'k', body: '{}', timestampMs: 1 }],
+      [{ seq: 1, kind: 'k', body: '{}', timestampMs: 1 }],
+      [
+        { seq: 2, kind: 'k', body: '{}', timestampMs: 1 },
+        { seq: 4, kind: 'k', body: '{}', timestampMs: 1 },
+      ],
+    ]) {
+      await expect(store.appendCustodyEvents(events)).rejects.toBeInstanceOf(StoreCommitError);
+    }
+    expect((await store.readCustodyEvents()).map((event) => event.seq)).toEqual([1]);
+  });
+
+  it.each(['UPDATE custody_events SET body = body', 'DELETE FROM custody_events'])(
+    'refuses raw SQL that rewrites custody events: %s',
+    async (sql) => {
+      await store.appendCustodyEvents([{ seq: 1, kind: 'k', body: '{}', timestampMs: 1 }]);
+      await expect(executeRawSql(store, sql)).rejects.toThrow(/append-only/);
+      expect(await store.readCustodyEvents()).toHaveLength(1);
+    },
+  );
+
   it('keeps everything across a reopen, and migrating again changes nothing', async () => {
     const setup = setupBatch(chain);
     await store.commit(setup, [{ id: transferId(1), fingerprint: 'f', code: 'c', message: 'm' }]);
+    await store.appendCustodyEvents([{ seq: 1, kind: 'k', body: '{}', timestampMs: 7 }]);
     const accounts = await store.readAccounts();
     const where = locationOfTestStore(store);
     await store.close();
@@ -395,6 +434,7 @@ describe.each(VARIANTS)('%s store (in-thread: %s)', (kind, sqliteInThread) => {
     expect(await store.readBatches(1, 1, 1)).toEqual([withoutBalances(setup)]);
     expect(await store.readAccounts()).toEqual(accounts);
     expect(await store.readFailedIds()).toHaveLength(1);
+    expect(await store.readCustodyEvents()).toEqual([{ seq: 1, kind: 'k', body: '{}', timestampMs: 7 }]);
     await store.commit(chain.next([transfer(transferId(2), SEGREGATED, ALICE, 1n)]), []);
     expect(await store.readHeadSeq()).toBe(2);
   });

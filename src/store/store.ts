@@ -25,6 +25,17 @@ export interface ApiKeyRecord {
   readonly createdAtMs: number;
 }
 
+/**
+ * One custody event (withdrawal service state transitions, policies, signers): `seq` is dense from 1, `body`
+ * is canonical JSON, and the table is append-only, so the custody state is rebuilt by replaying the events.
+ */
+export interface CustodyEventRecord {
+  readonly seq: number;
+  readonly kind: string;
+  readonly body: string;
+  readonly timestampMs: number;
+}
+
 export interface LedgerStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to call on every start. */
@@ -42,6 +53,13 @@ export interface LedgerStore {
   readFailedIds(): Promise<FailedId[]>;
   /** The materialised accounts as stored (used by verify to compare with a replay). */
   readAccounts(): Promise<Account[]>;
+  /**
+   * Appends custody events in one transaction; their seqs must continue the stored ones densely (a gap or a
+   * second writer's stale seq is refused with StoreCommitError and nothing is written).
+   */
+  appendCustodyEvents(events: readonly CustodyEventRecord[]): Promise<void>;
+  /** Every custody event, in seq order. */
+  readCustodyEvents(): Promise<CustodyEventRecord[]>;
   insertApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyBySecretHash(secretHash: string): Promise<ApiKeyRecord | null>;
   close(): Promise<void>;

@@ -31,6 +31,8 @@ function gatedStore(inner: LedgerStore) {
     readHeadSeq: () => inner.readHeadSeq(),
     readFailedIds: () => inner.readFailedIds(),
     readAccounts: () => inner.readAccounts(),
+    appendCustodyEvents: (events) => inner.appendCustodyEvents(events),
+    readCustodyEvents: () => inner.readCustodyEvents(),
     insertApiKey: (key) => inner.insertApiKey(key),
     findApiKeyBySecretHash: (hash) => inner.findApiKeyBySecretHash(hash),
     close: () => inner.close(),
