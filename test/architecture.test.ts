@@ -20,8 +20,16 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   web: ['core', 'service', 'web'],
 };
 
-/** The only packages core may import: hashing and secp256k1, which custody needs for digests and signatures. */
-const CORE_PACKAGES: readonly RegExp[] = [/^node:crypto$/, /^@noble\/curves(\/|$)/, /^@noble\/hashes(\/|$)/];
+/**
+ * The only packages core may import: hashing and secp256k1, which custody needs for digests and signatures
+ * (tiny-secp256k1 is libsecp256k1 compiled to WebAssembly, for fast signer recovery).
+ */
+const CORE_PACKAGES: readonly RegExp[] = [
+  /^node:crypto$/,
+  /^@noble\/curves(\/|$)/,
+  /^@noble\/hashes(\/|$)/,
+  /^tiny-secp256k1$/,
+];
 
 function sourceFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {

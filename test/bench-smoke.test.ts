@@ -35,4 +35,23 @@ describe('benchmarks', () => {
       expect(result[field] as number, field).toBeGreaterThan(0);
     }
   });
+
+  it('bench:custody prints its figures as the last line', async () => {
+    const result = await lastJsonLine('bench/custody.ts', {
+      BENCH_SIGNATURE_REQUESTS: '200',
+      BENCH_WITHDRAWALS: '5',
+      BENCH_DEPOSITS: '5',
+      BENCH_RESCAN_EMPTY_BLOCKS: '100',
+    });
+    for (const field of ['signature_verifications_per_s', 'withdrawal_ms_p50']) {
+      expect(typeof result[field], field).toBe('number');
+      expect(result[field] as number, field).toBeGreaterThan(0);
+    }
+    expect(result.withdrawal_measured_through).toBe('withdrawal-service');
+  });
+
+  it('bench:chain prints its figures as the last line', async () => {
+    const result = await lastJsonLine('bench/chain.ts', { BENCH_TRANSACTIONS: '10', BENCH_WITHDRAWALS: '3' });
+    expect(Object.keys(result).length).toBeGreaterThan(2);
+  });
 });
