@@ -3,8 +3,8 @@
 // signatures, and checks the request (expiry, nonce) and each approval in a fixed order.
 
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import * as ecc from 'tiny-secp256k1';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import * as ecc from 'tiny-secp256k1';
 import { type Address, addressFromPublicKey } from './address.ts';
 import { type ApproverGroup, describeApproverGroup, isEligibleApprover } from './approver-groups.ts';
 import type { Signer, SignerRegistry } from './parties.ts';
