@@ -7,18 +7,23 @@ import type { LedgerService } from '../service/ledger-service.ts';
 import { ApiError } from './api-error.ts';
 import type { AppEnv } from './app-env.ts';
 import { authenticate } from './auth.ts';
+import type { CustodyApiServices } from './custody-services.ts';
 import { renderError } from './render-error.ts';
 import { registerAccountClassRoutes } from './routes/account-class-routes.ts';
 import { registerAccountRoutes } from './routes/account-routes.ts';
 import { registerAssetRoutes } from './routes/asset-routes.ts';
 import { registerBalanceRoutes } from './routes/balance-routes.ts';
+import { registerCustodySetupRoutes } from './routes/custody-setup-routes.ts';
 import { registerCustomerRoutes } from './routes/customer-routes.ts';
+import { registerDepositRoutes } from './routes/deposit-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerHoldRoutes } from './routes/hold-routes.ts';
+import { registerHotWalletRoutes } from './routes/hot-wallet-routes.ts';
 import { registerJournalRoutes } from './routes/journal-routes.ts';
 import { registerPoolRoutes } from './routes/pool-routes.ts';
 import { registerTransferRoutes } from './routes/transfer-routes.ts';
 import { registerVaultRoutes } from './routes/vault-routes.ts';
+import { registerWithdrawalRoutes } from './routes/withdrawal-routes.ts';
 import { validationHook } from './validation-hook.ts';
 
 /** Largest request body: a full batch of BATCH_COMMANDS_MAX two-leg transfers fits with room to spare. */
@@ -27,8 +32,15 @@ export const REQUEST_BODY_BYTES_MAX = 32 * 1024 * 1024;
 /** Where the OpenAPI 3.1 document is served. */
 export const OPENAPI_PATH = '/openapi.json';
 
+/** What `createApp` serves besides the ledger. */
+export interface CreateAppOptions {
+  /** The custody services; without them the custody routes answer 503 `custody_unavailable`. */
+  readonly custody?: CustodyApiServices;
+}
+
 /** Builds the API over `service`; nothing listens until `startServer` (or a test) calls `fetch`. */
-export function createApp(service: LedgerService): OpenAPIHono<AppEnv> {
+export function createApp(service: LedgerService, options: CreateAppOptions = {}): OpenAPIHono<AppEnv> {
+  const { custody } = options;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(renderError);
   app.notFound((c) => {
@@ -55,6 +67,10 @@ export function createApp(service: LedgerService): OpenAPIHono<AppEnv> {
   registerBalanceRoutes(app, service);
   registerPoolRoutes(app, service);
   registerJournalRoutes(app, service);
+  registerWithdrawalRoutes(app, service, custody);
+  registerCustodySetupRoutes(app, service, custody);
+  registerDepositRoutes(app, service, custody);
+  registerHotWalletRoutes(app, service, custody);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -65,7 +81,8 @@ export function createApp(service: LedgerService): OpenAPIHono<AppEnv> {
     info: {
       title: 'Ringfence ledger API',
       version: '1',
-      description: 'A segregated double-entry ledger. Amounts are decimal strings at the asset scale.',
+      description:
+        'A segregated double-entry ledger with custody: vaults, withdrawal policies, approvals and execution. Amounts are decimal strings at the asset scale.',
     },
   });
   return app;

@@ -25,12 +25,12 @@ const ERROR_DESCRIPTIONS: Readonly<Record<ErrorStatus, string>> = {
   401: 'unauthorized: the API key is missing or unknown',
   403: 'forbidden_role or forbidden_not_own_account',
   404: 'not_found: no such id',
-  409: 'The id is taken: idempotency_* or *_already_exists',
+  409: 'The id is taken: idempotency_*, *_already_exists, *_already_registered or withdrawal_request_conflict',
   413: 'batch_too_large or request_too_large',
   415: 'media_type_unsupported: the body is not application/json',
-  422: 'The ledger refuses the request: segregation_*, hold_*, correction_*, *_unknown, *_not_found ...',
+  422: 'The ledger or custody refuses the request: segregation_*, hold_*, withdrawal_*, policy_*, quorum_*, trustee_* ...',
   500: 'internal_error',
-  503: 'service_unavailable: storage failed or the writer stopped',
+  503: 'service_unavailable (storage failed or the writer stopped), custody_unavailable (no custody services) or chain_unavailable',
 };
 
 type ErrorResponse = {

@@ -1,8 +1,10 @@
 // The app's error handler: rejections become the error envelope with their status from the table;
-// infrastructure failures become 503 service_unavailable; anything else is a bug, logged, and 500.
+// infrastructure failures become 503 service_unavailable (chain failures 503 chain_unavailable); anything
+// else is a bug, logged, and 500.
 
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { ChainError } from '../chain/errors.ts';
 import { AssertionError } from '../core/assert.ts';
 import { JournalCorruptError, WriterStoppedError } from '../service/errors.ts';
 import { StoreError } from '../store/errors.ts';
@@ -28,6 +30,10 @@ export function renderError(error: Error, c: Context): Response {
   ) {
     console.error(`[api] ${c.req.method} ${c.req.path}: ${error.name}: ${error.message}`, error.cause ?? '');
     return c.json(errorBody('service_unavailable', 'the ledger is unavailable; retry later'), 503);
+  }
+  if (error instanceof ChainError) {
+    console.error(`[api] ${c.req.method} ${c.req.path}: ${error.name}: ${error.message}`, error.cause ?? '');
+    return c.json(errorBody('chain_unavailable', 'the chain is unavailable; retry later'), 503);
   }
   console.error(`[api] ${c.req.method} ${c.req.path}: unexpected error`, error);
   // A broken invariant is never caught (STYLE.md): answer this request, then crash the process outside the

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { LedgerService } from '../service/ledger-service.ts';
 import { createApp } from './app.ts';
+import type { CustodyApiServices } from './custody-services.ts';
 
 /** The loopback address the server binds unless told otherwise. */
 export const DEFAULT_HOST = '127.0.0.1';
@@ -15,6 +16,8 @@ export interface StartServerOptions {
   readonly port: number;
   /** Bind address; defaults to loopback, and only loopback addresses are accepted. */
   readonly host?: string;
+  /** The custody services; without them the custody routes answer 503 `custody_unavailable`. */
+  readonly custody?: CustodyApiServices;
 }
 
 /** A listening server: its base URL and port, and `close` to stop accepting and wait for open requests. */
@@ -31,7 +34,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const host = options.host ?? DEFAULT_HOST;
   // The API trusts bearer keys over plain HTTP: it is meant to sit behind a local TLS-terminating proxy.
   if (!LOOPBACK_HOSTS.has(host)) throw new RangeError(`the API binds loopback only, not ${host}`);
-  const app = createApp(options.service);
+  const app =
+    options.custody === undefined
+      ? createApp(options.service)
+      : createApp(options.service, { custody: options.custody });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(started));
     started.once('error', reject);

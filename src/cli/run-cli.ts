@@ -8,6 +8,7 @@ import { CliError, EXIT_FAILURE, usageError } from './cli-error.ts';
 import type { CliCommand, CliIo } from './command.ts';
 import { accountsCommand } from './commands/accounts.ts';
 import { balancesCommand } from './commands/balances.ts';
+import { custodyCommand } from './commands/custody.ts';
 import { demoCommand } from './commands/demo.ts';
 import { holdsCommand } from './commands/holds.ts';
 import { journalCommand } from './commands/journal.ts';
@@ -15,6 +16,7 @@ import { keysCommand } from './commands/keys.ts';
 import { poolsCommand } from './commands/pools.ts';
 import { serveCommand } from './commands/serve.ts';
 import { transferCommand } from './commands/transfer.ts';
+import { withdrawalsCommand } from './commands/withdrawals.ts';
 import { printError } from './output.ts';
 
 /** Every command, in the order the program's help lists them. */
@@ -27,6 +29,8 @@ export const COMMANDS: readonly CliCommand[] = [
   poolsCommand,
   holdsCommand,
   transferCommand,
+  withdrawalsCommand,
+  custodyCommand,
   journalCommand,
 ];
 

@@ -58,32 +58,60 @@ export const demoVaultIds = {
   insurance: 'vault:insurance',
 };
 
-// Made-up addresses on the local development chain (31337); the on-chain demo replaces them with Safes.
-const DEMO_CHAIN_ID = 31_337;
-const DEMO_TOKENS: Readonly<Record<(typeof DEMO_ASSETS)[number]['code'], string>> = {
-  BTC: `0x${'b7c'.padEnd(40, '0')}`,
-  ETH: 'native',
-  USDC: `0x${'a0b8'.padEnd(40, '1')}`,
-  USDT: `0x${'dac1'.padEnd(40, '7')}`,
+/** The asset codes of the demo venue. */
+export type DemoAssetCode = (typeof DEMO_ASSETS)[number]['code'];
+
+/** The chain id of the demo's vaults: the local development chain (Hardhat's 31337). */
+export const DEMO_CHAIN_ID = 31_337;
+
+/** Where the demo's vaults are: chain, token contract per asset (`native` for the chain's coin) and vault addresses. */
+export interface DemoVaultPlacement {
+  readonly chainId: number;
+  readonly tokens: Readonly<Record<DemoAssetCode, string>>;
+  readonly addresses: {
+    readonly customer: Readonly<Record<(typeof DEMO_ACCOUNT_CLASSES)[number], string>>;
+    readonly house: string;
+    readonly insurance: string;
+  };
+}
+
+// Made-up addresses on the local development chain; the on-chain demo (demo-chain.ts) places the vaults at
+// real Safes instead.
+const MADE_UP_PLACEMENT: DemoVaultPlacement = {
+  chainId: DEMO_CHAIN_ID,
+  tokens: {
+    BTC: `0x${'b7c'.padEnd(40, '0')}`,
+    ETH: 'native',
+    USDC: `0x${'a0b8'.padEnd(40, '1')}`,
+    USDT: `0x${'dac1'.padEnd(40, '7')}`,
+  },
+  addresses: {
+    customer: { derivatives: `0x${'1'.padStart(40, 'c')}`, spot: `0x${'2'.padStart(40, 'c')}` },
+    house: `0x${'d'.repeat(40)}`,
+    insurance: `0x${'e'.repeat(40)}`,
+  },
 };
 /** When the demo custodian signed its no-set-off acknowledgment letter (2020-09-13). */
 const DEMO_ACKNOWLEDGED_AT_MS = 1_600_000_000_000;
 
-/** The demo's vault registry: every custody account records one of these. */
-export function demoVaults(): VaultInput[] {
-  const assets = DEMO_ASSETS.map(({ code }) => ({ asset: code, token: DEMO_TOKENS[code] }));
+/**
+ * The demo's vault registry: every custody account records one of these. Without a placement the vaults sit
+ * at made-up addresses (an off-chain book); the on-chain demo passes the Safes and tokens it deployed.
+ */
+export function demoVaults(placement: DemoVaultPlacement = MADE_UP_PLACEMENT): VaultInput[] {
+  const assets = DEMO_ASSETS.map(({ code }) => ({ asset: code, token: placement.tokens[code] }));
   const base = {
-    chainId: DEMO_CHAIN_ID,
+    chainId: placement.chainId,
     assets,
     customerId: null,
     temperature: 'cold',
     custodian: 'Demo Trust Co.',
   };
   return [
-    ...DEMO_ACCOUNT_CLASSES.map((accountClass, index) => ({
+    ...DEMO_ACCOUNT_CLASSES.map((accountClass) => ({
       ...base,
       id: demoVaultIds.customer(accountClass),
-      address: `0x${String(index + 1).padStart(40, 'c')}`,
+      address: placement.addresses.customer[accountClass],
       kind: 'customer_omnibus',
       accountClass,
       acknowledgment: {
@@ -94,7 +122,7 @@ export function demoVaults(): VaultInput[] {
     {
       ...base,
       id: demoVaultIds.house,
-      address: `0x${'d'.repeat(40)}`,
+      address: placement.addresses.house,
       kind: 'house',
       accountClass: null,
       acknowledgment: null,
@@ -102,7 +130,7 @@ export function demoVaults(): VaultInput[] {
     {
       ...base,
       id: demoVaultIds.insurance,
-      address: `0x${'e'.repeat(40)}`,
+      address: placement.addresses.insurance,
       kind: 'insurance_fund',
       accountClass: null,
       acknowledgment: null,
@@ -153,6 +181,11 @@ export interface SeedDemoBookOptions {
   readonly seed?: number;
   /** The time hold expiries count from; defaults to the wall clock. */
   readonly nowMs?: number;
+  /**
+   * The vault registry to register (ids as `demoVaultIds`); `demoVaults()` at made-up addresses unless
+   * given. The on-chain demo passes `demoVaults(placement)` with its Safes and tokens.
+   */
+  readonly vaults?: readonly VaultInput[];
 }
 
 /** The transfer id the demo book gives the command labelled `label`: 32 hex digits derived from the seed. */
@@ -172,7 +205,7 @@ const SPOT_FILLS = 40;
 const DERIVATIVES_SETTLEMENTS = 30;
 const HOUSE_SETTLEMENTS = 12;
 
-type AssetCode = (typeof DEMO_ASSETS)[number]['code'];
+type AssetCode = DemoAssetCode;
 
 // Per asset: whole-unit sizes of the house's capital, residual interest per account class and insurance
 // fund, the granularity customer amounts are drawn in, and the range of a customer deposit.
@@ -248,7 +281,13 @@ export async function seedDemoBook(
     (await service.read((engine) => engine.headSeq)) === 0,
     'the demo book is seeded into an empty ledger only',
   );
-  const book = new DemoBookWriter(service, seed);
+  const vaults = options.vaults ?? demoVaults();
+  const expectedIds = demoVaults().map((vault) => vault.id);
+  assert(
+    vaults.length === expectedIds.length && vaults.every((vault, index) => vault.id === expectedIds[index]),
+    `the demo vault registry has the vaults ${expectedIds.join(', ')}, in that order`,
+  );
+  const book = new DemoBookWriter(service, seed, vaults);
   const customers = await book.openBook();
   await book.fundHouse();
   await book.depositCustomers(customers);
@@ -311,6 +350,7 @@ class DemoBookWriter {
   constructor(
     private readonly service: LedgerService,
     private readonly seed: number,
+    private readonly vaults: readonly VaultInput[],
   ) {
     this.random = new SeededRandom(seed);
   }
@@ -328,7 +368,7 @@ class DemoBookWriter {
     const customers = this.drawCustomers();
     for (const customer of customers)
       commands.push({ type: 'create_customer', id: customer.id, name: customer.name });
-    for (const vault of demoVaults()) commands.push({ type: 'register_vault', vault });
+    for (const vault of this.vaults) commands.push({ type: 'register_vault', vault });
     const house: Owner = { type: 'house' };
     const open = (
       id: string,

@@ -1,10 +1,14 @@
-// Proves the error table is complete: every rejection code the ledger rules, the engine and amount
-// parsing can return (read from their sources) has a status, and each status class holds what it should.
+// Proves the error table is complete: every rejection code the ledger rules, the engine, amount parsing and
+// custody (core and service) can return (read from their sources) has a status, and each status class holds
+// what it should.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_STATUS, statusOfErrorCode } from '../../src/api/error-status.ts';
+
+/** A `type FooCode = | 'a' | 'b'` union (captured whole; `codesIn` splits its literals). */
+const CODE_UNION_PATTERN = /type \w*Code\s*=((?:\s*\|?\s*'[a-z0-9_]+')+)/g;
 
 /** Where rejection codes are written, and how each source spells them. */
 const SOURCES = [
@@ -13,8 +17,12 @@ const SOURCES = [
     directory: 'src/core/ledger',
     patterns: [/\b(?:reject|rejected)\(\s*'([a-z][a-z0-9_]+)'/g, /negativeCode:\s*'([a-z][a-z0-9_]+)'/g],
   },
-  // Vault validation (custody core): the VaultErrorCode and VaultReceiveErrorCode unions.
-  { directory: 'src/core/custody', patterns: [/\|\s*'(vault_[a-z_]+)'/g] },
+  // Custody core and service: every `type ...Code =` union of string literals, and rejected('code', ...)
+  // and its local spellings (fail, deny) where a code is written inline.
+  ...['src/core/custody', 'src/service/custody'].map((directory) => ({
+    directory,
+    patterns: [CODE_UNION_PATTERN, /\b(?:rejected|fail|deny)\(\s*'([a-z][a-z0-9_]+)'/g],
+  })),
   // Amount parsing: the AmountErrorCode union.
   { directory: 'src/core/money', patterns: [/\|\s*'(amount_[a-z_]+)'/g] },
 ];
@@ -26,7 +34,11 @@ function rejectionCodesInCore(): Set<string> {
     for (const file of readdirSync(directory)) {
       if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
       const source = readFileSync(join(directory, file), 'utf8');
-      for (const pattern of patterns) for (const match of source.matchAll(pattern)) codes.add(match[1]!);
+      for (const pattern of patterns) {
+        for (const match of source.matchAll(pattern)) {
+          for (const literal of match[1]!.matchAll(/([a-z][a-z0-9_]+)/g)) codes.add(literal[1]!);
+        }
+      }
     }
   }
   return codes;
@@ -35,7 +47,14 @@ function rejectionCodesInCore(): Set<string> {
 describe('error status table', () => {
   it('has a status for every rejection code in core', () => {
     const codes = rejectionCodesInCore();
-    expect(codes.size).toBeGreaterThan(40);
+    expect(codes.size).toBeGreaterThan(150);
+    for (const code of [
+      'policy_platform_unilateral_quorum',
+      'withdrawal_request_conflict',
+      'quorum_not_reached',
+    ]) {
+      expect(codes).toContain(code);
+    }
     const missing = [...codes].filter((code) => !Object.hasOwn(ERROR_STATUS, code));
     expect(missing).toEqual([]);
   });
@@ -68,6 +87,10 @@ describe('error status table', () => {
     expect(statusOfErrorCode('not_found')).toBe(404);
     expect(statusOfErrorCode('batch_too_large')).toBe(413);
     expect(statusOfErrorCode('service_unavailable')).toBe(503);
+    expect(statusOfErrorCode('custody_unavailable')).toBe(503);
+    expect(statusOfErrorCode('chain_unavailable')).toBe(503);
+    expect(statusOfErrorCode('policy_platform_unilateral_quorum')).toBe(422);
+    expect(statusOfErrorCode('withdrawal_request_conflict')).toBe(409);
     expect(statusOfErrorCode('internal_error')).toBe(500);
   });
 

@@ -1,13 +1,18 @@
 // An in-process API over a fresh ledger for the HTTP tests: the standard book from test/support/book.ts
 // (funded), one key per role plus customer keys for alice and bob, a settable clock, a `call` helper
-// and `expectUnchanged`, which proves a request changed neither the journal nor any balance.
+// and `expectUnchanged`, which proves a request changed neither the journal nor any balance. With
+// `custody: true` it also serves a withdrawal service over a fake chain executor and the real trustee
+// co-signer (the fixture parties' signers, the standard policy on vault:derivatives, one allowlisted address).
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { expect } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import type { AppEnv } from '../../src/api/app-env.ts';
+import type { CustodyApiServices } from '../../src/api/custody-services.ts';
 import type { Command } from '../../src/core/ledger/types.ts';
 import { createApiKey } from '../../src/service/api-keys.ts';
+import { TrusteeCosigner } from '../../src/service/custody/trustee-cosigner.ts';
+import { WithdrawalService } from '../../src/service/custody/withdrawal-service.ts';
 import { LedgerService } from '../../src/service/ledger-service.ts';
 import {
   bookSetupCommands,
@@ -16,7 +21,15 @@ import {
   houseCapital,
   residualInterestDeposit,
 } from '../support/book.ts';
+import { PLATFORM_PARTY_ID, parties } from '../support/custody-core.ts';
 import { openTestStore, type StoreKind, type TestStore } from '../support/stores.ts';
+import {
+  ALLOWED_DESTINATION,
+  FakeExecutor,
+  keySigner,
+  standardPolicy,
+  VAULT_ID,
+} from '../support/withdrawals.ts';
 
 /** Secrets of the keys every harness creates. */
 export interface HarnessKeys {
@@ -45,16 +58,34 @@ export interface CallOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** The custody side of a harness opened with `custody: true`. */
+export interface CustodyHarness extends CustodyApiServices {
+  readonly executor: FakeExecutor;
+  readonly trustee: TrusteeCosigner;
+}
+
+/** How `openApiHarness` builds the app. */
+export interface ApiHarnessOptions {
+  /** Serve the custody routes over a withdrawal service with a fake executor. */
+  readonly custody?: boolean;
+  /** Replaces the fake executor (e.g. one whose chain is down). */
+  readonly executor?: FakeExecutor;
+  /** Extra custody services (deposit crediting) to serve. */
+  readonly deposits?: CustodyApiServices['deposits'];
+}
+
 /** A fresh, funded ledger behind the app, with keys and helpers. */
 export interface ApiHarness {
   readonly app: OpenAPIHono<AppEnv>;
   readonly service: LedgerService;
   readonly store: TestStore;
   readonly keys: HarnessKeys;
+  /** The custody services, when opened with `custody: true`. */
+  readonly custody: CustodyHarness | null;
   /** The service's clock in ms; tests move it forward to expire holds. */
   nowMs: number;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
-  /** Runs `action` and asserts the journal head and every balance (in memory and in storage) are unchanged. */
+  /** Runs `action` and asserts the journal head, every balance (in memory and in storage) and the custody events are unchanged. */
   expectUnchanged(action: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
@@ -69,7 +100,7 @@ export const FUNDING: readonly Command[] = [
 ];
 
 /** Opens a store of `kind`, sets up and funds the standard book, and creates the keys. */
-export async function openApiHarness(kind: StoreKind): Promise<ApiHarness> {
+export async function openApiHarness(kind: StoreKind, options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const store = await openTestStore(kind);
   const harness = {
     nowMs: Date.parse('2030-01-01T00:00:00Z'),
@@ -85,7 +116,9 @@ export async function openApiHarness(kind: StoreKind): Promise<ApiHarness> {
     alice: (await createApiKey(store, 'customer', 'alice')).secret,
     bob: (await createApiKey(store, 'customer', 'bob')).secret,
   };
-  const app = createApp(service);
+  const custody =
+    options.custody === true ? await openCustody(service, store, () => harness.nowMs, options) : null;
+  const app = custody === null ? createApp(service) : createApp(service, { custody });
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
@@ -109,7 +142,8 @@ export async function openApiHarness(kind: StoreKind): Promise<ApiHarness> {
     const books = await service.read(booksFingerprint);
     const storedHeadSeq = await store.readHeadSeq();
     const storedAccounts = await store.readAccounts();
-    return JSON.stringify({ books, storedHeadSeq, storedAccounts }, (_key, value) =>
+    const custodyEvents = await store.readCustodyEvents();
+    return JSON.stringify({ books, storedHeadSeq, storedAccounts, custodyEvents }, (_key, value) =>
       typeof value === 'bigint' ? value.toString() : value,
     );
   };
@@ -118,6 +152,7 @@ export async function openApiHarness(kind: StoreKind): Promise<ApiHarness> {
     service,
     store,
     keys,
+    custody,
     call,
     async expectUnchanged(action: () => Promise<void>) {
       const before = await fingerprint();
@@ -126,6 +161,35 @@ export async function openApiHarness(kind: StoreKind): Promise<ApiHarness> {
     },
     close: () => service.close(),
   });
+}
+
+async function openCustody(
+  ledger: LedgerService,
+  store: TestStore,
+  clock: () => number,
+  options: ApiHarnessOptions,
+): Promise<CustodyHarness> {
+  const executor = options.executor ?? new FakeExecutor();
+  const trustee = new TrusteeCosigner({ store, ledger, signer: keySigner(parties.trustee.key), clock });
+  const withdrawals = await WithdrawalService.open({
+    ledger,
+    executor,
+    platformSigner: keySigner(parties.platform1.key),
+    trustee,
+    clock,
+  });
+  const steps = [
+    await withdrawals.registerSigners(
+      Object.values(parties).map((party) => party.input),
+      PLATFORM_PARTY_ID,
+    ),
+    await withdrawals.installPolicy(VAULT_ID, standardPolicy()),
+    await withdrawals.addAllowlistEntry(VAULT_ID, ALLOWED_DESTINATION),
+  ];
+  for (const step of steps) if (!step.ok) throw new Error(`custody setup refused: ${step.error.code}`);
+  return options.deposits === undefined
+    ? { withdrawals, executor, trustee }
+    : { withdrawals, executor, trustee, deposits: options.deposits };
 }
 
 let idCounter = 0;

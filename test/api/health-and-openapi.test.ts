@@ -33,6 +33,21 @@ const EXPECTED_ROUTES = [
   'GET /v1/vaults/{id}',
   'GET /v1/journal/batches',
   'POST /v1/journal/verify',
+  'POST /v1/withdrawals',
+  'GET /v1/withdrawals',
+  'GET /v1/withdrawals/{id}',
+  'POST /v1/withdrawals/{id}/approvals',
+  'POST /v1/withdrawals/{id}/execute',
+  'POST /v1/withdrawals/{id}/cancel',
+  'GET /v1/vaults/{id}/policy',
+  'PUT /v1/vaults/{id}/policy',
+  'GET /v1/vaults/{id}/allowlist',
+  'POST /v1/vaults/{id}/allowlist',
+  'GET /v1/custody/signers',
+  'POST /v1/custody/signers',
+  'GET /v1/custody/hot-wallet-plan',
+  'GET /v1/deposits/unattributed',
+  'POST /v1/deposits/{transferId}/assign',
 ].sort();
 
 describe.each(STORE_KINDS)('health and OpenAPI on %s', (kind) => {

@@ -1,12 +1,28 @@
-// Proves `ringfence demo` as a user runs it: it seeds a fresh SQLite book, serves it, prints the refused
-// sweep's code and keys that work, stops cleanly on SIGINT, and on a second start reuses the book.
+// Proves `ringfence demo` as a user runs it: it starts the local chain, seeds a fresh book onto the Safe
+// vaults it deployed, prints a customer withdrawal executed on chain (tx hash, balances before and after, the
+// hold posted) and the platform-only attempt refused off chain and by the Safe, serves the API with keys that
+// work, and stops cleanly on SIGINT. Every start reseeds (the chain lives in memory); `--off-chain` reuses the
+// book. On PostgreSQL it needs an empty database.
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestLocation } from '../support/stores.ts';
 import { runCli, startCli } from './cli-process.ts';
+import { seedDatabase } from './seeded-database.ts';
 
 const READY = /Press Ctrl\+C to stop\./;
+
+/** The fields of `demo --json` the tests read. */
+interface DemoJson {
+  readonly url: string;
+  readonly seeded: boolean;
+  readonly refused: { readonly code: string } | null;
+  readonly keys: { readonly auditor: string };
+  readonly chain: {
+    readonly executed: Record<string, unknown> & { readonly transactionHash: string };
+    readonly refused: Record<string, unknown> & { readonly onChain: { readonly code: string } };
+  } | null;
+}
 
 function printed(stdout: string, label: string): string {
   const value = new RegExp(`^ *${label}: +(\\S+)$`, 'm').exec(stdout)?.[1];
@@ -15,7 +31,7 @@ function printed(stdout: string, label: string): string {
 }
 
 describe('ringfence demo', () => {
-  it('seeds, serves /healthz, prints the refused code and working keys, and stops on SIGINT', async () => {
+  it('runs the on-chain withdrawal and the refused platform-only attempt, serves them, and stops on SIGINT', async () => {
     const { location } = await createTestLocation('sqlite');
     const db = join(location, '..', 'nested', 'demo.sqlite');
     const demo = await startCli(['demo', '--db', db, '--port', '0'], READY);
@@ -27,6 +43,59 @@ describe('ringfence demo', () => {
       expect(stdout).toContain('refused:');
       expect(stdout).toContain('segregation_customer_to_house_forbidden');
       expect(stdout).toContain(`curl -s ${url}/healthz`);
+
+      // (a) the customer's withdrawal, executed through the Safe with platform + trustee signatures.
+      expect(stdout).toMatch(
+        /^\(a\) cust-001 withdraws 250 USDC from vault:derivatives:cold to its wallet 0x[0-9a-f]{40}$/m,
+      );
+      expect(stdout).toMatch(/^ +policy: +allowed by rule 2 \(allowlisted: /m);
+      expect(stdout).toMatch(
+        /^ +approvals: +cust-001 approval key \(customer\) \+ trustee \(trustee\) -> quorum reached$/m,
+      );
+      expect(stdout).toMatch(
+        /^ +SafeTx: +0x[0-9a-f]{64} signed by platform 0x[0-9a-f]{40} \+ trustee 0x[0-9a-f]{40}$/m,
+      );
+      expect(stdout).toMatch(/^ +executed: +tx 0x[0-9a-f]{64} \(block \d+\)$/m);
+      expect(stdout).toMatch(/^ +wallet: +0 USDC -> 250 USDC \(on chain\)$/m);
+      const vault = /^ +vault: +([\d.]+) USDC -> ([\d.]+) USDC \(on chain\)$/m.exec(stdout);
+      const claim = /^ +claim: +([\d.]+) USDC -> ([\d.]+) USDC \(ledger\)$/m.exec(stdout);
+      expect(Number(vault![1]) - Number(vault![2])).toBeCloseTo(250, 6);
+      expect(Number(claim![1]) - Number(claim![2])).toBeCloseTo(250, 6);
+      expect(stdout).toMatch(/^ +hold now: +posted$/m);
+
+      // (b) the platform alone: refused by the custody core and by the Safe, and nothing moved.
+      expect(stdout).toMatch(/^ +platform-only policy: +refused policy_platform_unilateral_quorum: /m);
+      expect(stdout).toMatch(/^ +platform approval: +refused signature_wrong_signer: /m);
+      expect(stdout).toMatch(/^ +execute: +refused quorum_not_reached: /m);
+      expect(stdout).toMatch(
+        /^ +on chain: +SafeTx 0x[0-9a-f]{64} signed by the platform alone -> reverted by the Safe: safe_signatures_insufficient \(GS020\)$/m,
+      );
+      expect(stdout).toMatch(
+        /^ +nothing moved: +vault ([\d.]+) USDC -> \1 USDC, wallet 250 USDC -> 250 USDC, Safe nonce (\d+) -> \2$/m,
+      );
+      expect(stdout).toMatch(/^ +request: +0x[0-9a-f]{64} cancelled; hold voided$/m);
+      expect(stdout).toContain(`${url}/v1/withdrawals`);
+
+      // The API serves the custody routes: the executed request as printed, and the approved one executes.
+      const auditorKey = printed(stdout, 'auditor');
+      const executedId = /^ +request: +(0x[0-9a-f]{64}) \(vault nonce \d+\)$/m.exec(stdout)?.[1];
+      const transactionHash = /^ +executed: +tx (0x[0-9a-f]{64})/m.exec(stdout)?.[1];
+      const shown = await fetch(`${url}/v1/withdrawals/${executedId}`, {
+        headers: { authorization: `Bearer ${auditorKey}` },
+      });
+      expect(shown.status).toBe(200);
+      expect(await shown.json()).toMatchObject({
+        state: 'executed',
+        amount: '250',
+        execution: { transactionHash },
+      });
+      const readyId = /\/v1\/withdrawals\/(0x[0-9a-f]{64})\/execute$/m.exec(stdout)?.[1];
+      const execute = await fetch(`${url}/v1/withdrawals/${readyId}/execute`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${printed(stdout, 'operator')}` },
+      });
+      expect(execute.status).toBe(200);
+      expect(await execute.json()).toMatchObject({ withdrawal: { state: 'executed' } });
 
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
@@ -65,23 +134,60 @@ describe('ringfence demo', () => {
       if (!stopped) await demo.stop('SIGKILL');
     }
 
-    // A second start reuses the book and still reports the refusal recorded when it was seeded.
+    // A second start reseeds: the chain lives in memory, so the book starts fresh with it.
     const again = await startCli(['demo', '--db', db, '--port', '0', '--json'], /\n/);
     try {
-      const started = JSON.parse(again.stdout()) as {
-        seeded: boolean;
-        refused: { code: string } | null;
-        keys: { auditor: string };
-        url: string;
-      };
+      const started = JSON.parse(again.stdout()) as DemoJson;
+      expect(started.seeded).toBe(true);
+      expect(started.chain?.executed).toMatchObject({
+        amount: '250',
+        matchedRule: 'allowlisted',
+        destinationBalance: { before: '0', after: '250' },
+        holdStatus: 'posted',
+      });
+      expect(started.chain?.executed.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(started.chain?.refused).toMatchObject({
+        policyInstall: 'policy_platform_unilateral_quorum',
+        platformApproval: 'signature_wrong_signer',
+        execution: 'quorum_not_reached',
+        onChain: { code: 'safe_signatures_insufficient', reason: 'GS020' },
+        holdStatus: 'voided',
+      });
+    } finally {
+      expect((await again.stop('SIGTERM')).code).toBe(0);
+    }
+
+    // --off-chain serves the book already there and still reports the refusal recorded when it was seeded.
+    const offChain = await startCli(['demo', '--db', db, '--port', '0', '--off-chain', '--json'], /\n/);
+    try {
+      const started = JSON.parse(offChain.stdout()) as DemoJson;
       expect(started.seeded).toBe(false);
+      expect(started.chain).toBeNull();
       expect(started.refused?.code).toBe('segregation_customer_to_house_forbidden');
       const pools = await runCli(['pools', '--url', started.url, '--key', started.keys.auditor, '--json']);
       expect(pools.code).toBe(0);
       expect((JSON.parse(pools.stdout) as { pools: unknown[] }).pools).toHaveLength(16);
     } finally {
-      expect((await again.stop('SIGTERM')).code).toBe(0);
+      expect((await offChain.stop('SIGTERM')).code).toBe(0);
     }
+  });
+
+  it('runs on an empty PostgreSQL database and refuses one that already holds a book', async () => {
+    const { location } = await createTestLocation('postgres');
+    const demo = await startCli(['demo', '--db', location, '--port', '0', '--json'], /\n/);
+    try {
+      const started = JSON.parse(demo.stdout()) as DemoJson;
+      expect(started.seeded).toBe(true);
+      expect(started.chain?.refused.onChain.code).toBe('safe_signatures_insufficient');
+      expect((await fetch(`${started.url}/healthz`)).status).toBe(200);
+    } finally {
+      expect((await demo.stop('SIGTERM')).code).toBe(0);
+    }
+    const seeded = await seedDatabase('postgres');
+    const refused = await runCli(['demo', '--db', seeded.db, '--port', '0']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('the on-chain demo seeds an empty database');
+    expect(refused.stderr).toContain('--off-chain');
   });
 
   it('refuses --reset on a PostgreSQL URL', async () => {

@@ -4,7 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli-process.ts';
 
-const COMMANDS = ['demo', 'serve', 'keys', 'balances', 'accounts', 'pools', 'holds', 'transfer', 'journal'];
+const COMMANDS = [
+  'demo',
+  'serve',
+  'keys',
+  'balances',
+  'accounts',
+  'pools',
+  'holds',
+  'transfer',
+  'withdrawals',
+  'custody',
+  'journal',
+];
 
 describe('ringfence --help', () => {
   it('lists every command and exits 0', async () => {

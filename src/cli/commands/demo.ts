@@ -1,5 +1,8 @@
-// `ringfence demo`: seeds the demo book into a fresh database (or reuses one seeded before), creates an
-// operator, an auditor and a customer key, serves the API and prints what to try next.
+// `ringfence demo`: starts the in-process local chain with the demo's Safe vaults and tokens, seeds a fresh
+// demo book that registers them, funds each vault with the custody the ledger records, runs a customer
+// withdrawal through the Safe and a refused platform-only attempt, then creates an operator, an auditor and a
+// customer key, serves the API with custody attached and prints what to try next. `--off-chain` keeps the
+// older behaviour: no chain, and a book seeded before is reused.
 
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -12,13 +15,25 @@ import {
   demoTransferId,
   seedDemoBook,
 } from '../../service/demo-book.ts';
+import { fundDemoVaults, startDemoChain } from '../../service/demo-chain.ts';
+import { type DemoCustody, openDemoCustody } from '../../service/demo-custody.ts';
+import { runDemoWithdrawals } from '../../service/demo-withdrawals.ts';
+import type { LedgerService } from '../../service/ledger-service.ts';
 import { isPostgresUrl } from '../../store/open-store.ts';
 import { parseCommandArgs, parsePort, rejectPositionals } from '../args.ts';
 import { usageError } from '../cli-error.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { describeDatabase, openLedger } from '../database.ts';
+import { type DemoChainRun, demoChainJson, renderDemoChain } from '../demo-chain-output.ts';
 import { renderFields } from '../output.ts';
-import { HOLD_SWEEP_INTERVAL_MS, HOST_DEFAULT, listen, PORT_DEFAULT, serveUntilSignalled } from './serve.ts';
+import {
+  HOLD_SWEEP_INTERVAL_MS,
+  HOST_DEFAULT,
+  listen,
+  PORT_DEFAULT,
+  type ServingLedger,
+  serveUntilSignalled,
+} from './serve.ts';
 
 /** Where the demo keeps its book unless --db says otherwise. */
 export const DEMO_DB_DEFAULT = './data/demo.sqlite';
@@ -29,7 +44,11 @@ const OPTIONS = {
   host: { type: 'string' },
   reset: { type: 'boolean', default: false },
   seed: { type: 'string' },
+  'off-chain': { type: 'boolean', default: false },
 } as const;
+
+/** A destination nobody allowlisted: the demo's policy denies withdrawals to it (rule outside-allowlist). */
+const DENIED_DESTINATION = `0x${'0bad'.padStart(40, '0')}`;
 
 /** The refused sweep as the demo reports it. */
 interface Refusal {
@@ -48,21 +67,32 @@ interface DemoKeys {
 export const demoCommand: CliCommand = {
   name: 'demo',
   summary: 'Seed a realistic demo book and serve it, with keys and examples',
-  help: `Usage: ringfence demo [--db ${DEMO_DB_DEFAULT}] [--port ${PORT_DEFAULT}] [--host ${HOST_DEFAULT}] [--reset] [--seed <n>] [--json]
+  help: `Usage: ringfence demo [--db ${DEMO_DB_DEFAULT}] [--port ${PORT_DEFAULT}] [--host ${HOST_DEFAULT}] [--seed <n>] [--off-chain [--reset]] [--json]
 
-Seeds the demo venue when the ledger is empty: BTC, ETH, USDC and USDT; derivatives and spot account
-classes; 36 customers with deposits, trade settlements, fees, withdrawals through holds (one posted,
-one pending), house capital, residual interest and an insurance fund, and one refused attempt to sweep
-customer money into the house. Then creates an operator, an auditor and a customer key, serves the API
-and prints curl and CLI lines to try. Ctrl+C stops it; the book stays for the next start.
+Starts a local EVM in this process (Hardhat's in-process network: nothing to install, nothing left behind)
+with Safe smart accounts from the official npm artifacts: one guarded 2-of-3 Safe per customer account class
+(platform, trustee, custodian recovery), a house Safe, an insurance-fund Safe, and test tokens (WBTC, USDC,
+USDT; ETH is native). Seeds a fresh demo venue that registers those vaults: BTC, ETH, USDC and USDT;
+derivatives and spot account classes; 36 customers with deposits, trade settlements, fees, withdrawals
+through holds, house capital, residual interest, an insurance fund, and one refused attempt to sweep
+customer money into the house. Mints to every vault exactly the custody the ledger records. Then shows a
+customer withdrawal of 250 USDC going through the policy, the customer's and the trustee's approvals and
+the platform's and the trustee's Safe signatures on chain, and the platform refused when it tries alone
+(off chain by the policy and quorum rules, on chain by the Safe). Finally creates an operator, an auditor
+and a customer key, serves the API (withdrawal routes included) and prints curl and CLI lines to try.
+
+The chain lives in memory, so every start seeds a fresh book: the SQLite file is replaced, and a
+PostgreSQL database must be empty. Ctrl+C stops it.
 
 Options:
   --db <db>       SQLite file (default ${DEMO_DB_DEFAULT}) or postgres:// URL of an empty database
   --port <n>      TCP port, 0 for any free port (default ${PORT_DEFAULT})
   --host <addr>   Loopback address to listen on (default ${HOST_DEFAULT})
-  --reset         Delete the SQLite file first and seed a fresh book
   --seed <n>      Seed of the demo book (default ${DEMO_SEED_DEFAULT}); the same seed gives the same book
-  --json          Print {"url","db","seeded","summary","refused","keys"} as one JSON line once serving
+  --off-chain     No chain and no custody routes: seed the book when the ledger is empty, otherwise serve
+                  the book already there (vaults at made-up addresses)
+  --reset         With --off-chain: delete the SQLite file first and seed a fresh book
+  --json          Print {"url","db","seeded","summary","refused","keys","chain"} as one JSON line once serving
   -h, --help      Show this help
 `,
   async run(args, io) {
@@ -77,20 +107,40 @@ Options:
     const seed = values.seed === undefined ? DEMO_SEED_DEFAULT : Number(values.seed);
     if (!/^\d{1,9}$/.test(values.seed ?? '0'))
       throw usageError('--seed must be a non-negative integer', 'demo');
-    if (values.reset) {
-      if (isPostgresUrl(db))
-        throw usageError(
-          '--reset deletes SQLite files only; drop and recreate the PostgreSQL database instead',
-          'demo',
-        );
-      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${db}${suffix}`, { force: true });
+    const onChain = !values['off-chain'];
+    if (values.reset || onChain) {
+      if (isPostgresUrl(db)) {
+        if (values.reset)
+          throw usageError(
+            '--reset deletes SQLite files only; drop and recreate the PostgreSQL database instead',
+            'demo',
+          );
+      } else {
+        // The chain starts empty on every run, so the book it backs must too.
+        for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${db}${suffix}`, { force: true });
+      }
     }
     const service = await openLedger(db, { holdSweepIntervalMs: HOLD_SWEEP_INTERVAL_MS });
     let summary: DemoBookSummary | null = null;
     let refused: Refusal | null;
     let keys: DemoKeys;
+    let chainRun: DemoChainRun | null = null;
+    let custody: DemoCustody | null = null;
     try {
-      if ((await service.read((engine) => engine.headSeq)) === 0) {
+      const empty = (await service.read((engine) => engine.headSeq)) === 0;
+      if (onChain) {
+        if (!empty)
+          throw usageError(
+            `the on-chain demo seeds an empty database (its chain lives in memory, so a book from an earlier run has no vaults behind it); drop and recreate ${describeDatabase(db)}, or pass --off-chain to serve the book already there`,
+            'demo',
+          );
+        if (!values.json) io.stderr('starting the local chain and deploying the Safe vaults and tokens...\n');
+        const started = await startOnChainDemo(service, seed, io, values.json);
+        summary = started.summary;
+        chainRun = started.run;
+        custody = started.custody;
+        refused = summary.refused;
+      } else if (empty) {
         if (!values.json) io.stderr(`seeding the demo book (seed ${seed}) into ${describeDatabase(db)}...\n`);
         summary = await seedDemoBook(service, { seed });
         refused = summary.refused;
@@ -106,22 +156,61 @@ Options:
         customer: (await createApiKey(service.store, 'customer', DEMO_FEATURED_CUSTOMER_ID)).secret,
       };
     } catch (error) {
+      await chainRun?.demo.stop();
       await service.close();
       throw error;
     }
-    const serving = await listen(service, port, values.host ?? HOST_DEFAULT);
+    const listening = await listen(
+      service,
+      port,
+      values.host ?? HOST_DEFAULT,
+      custody === null ? undefined : { withdrawals: custody.withdrawals },
+    ).catch(async (error: unknown) => {
+      await chainRun?.demo.stop();
+      throw error;
+    });
+    const serving: ServingLedger = {
+      ...listening,
+      async stop() {
+        await listening.stop();
+        await chainRun?.demo.stop();
+      },
+    };
     const headSeq = await service.read((engine) => engine.headSeq);
     if (values.json) {
       io.stdout(
-        `${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq, seeded: summary !== null, summary, refused, keys })}\n`,
+        `${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq, seeded: summary !== null, summary, refused, keys, chain: chainRun === null ? null : demoChainJson(chainRun) })}\n`,
       );
     } else {
-      printWalkthrough(io, { url: serving.url, db, headSeq, summary, refused, keys });
+      printWalkthrough(io, { url: serving.url, db, headSeq, summary, refused, keys, chainRun });
     }
     await serveUntilSignalled(io, serving, values.json);
     return 0;
   },
 };
+
+/** Deploys the demo chain, seeds the book onto its vaults, funds them and runs the withdrawal scenario. */
+async function startOnChainDemo(
+  service: LedgerService,
+  seed: number,
+  io: CliIo,
+  quiet: boolean,
+): Promise<{ summary: DemoBookSummary; run: DemoChainRun; custody: DemoCustody }> {
+  const demo = await startDemoChain();
+  try {
+    if (!quiet)
+      io.stderr(`seeding the demo book (seed ${seed}) onto those vaults and minting their custody...\n`);
+    const summary = await seedDemoBook(service, { seed, vaults: demo.vaults });
+    const funding = await fundDemoVaults(demo, service);
+    const custody = await openDemoCustody(demo, service);
+    if (!quiet) io.stderr('running a customer withdrawal and a platform-only attempt on chain...\n');
+    const withdrawals = await runDemoWithdrawals(demo, service, custody);
+    return { summary, run: { demo, funding, withdrawals }, custody };
+  } catch (error) {
+    await demo.stop();
+    throw error;
+  }
+}
 
 function printWalkthrough(
   io: CliIo,
@@ -132,13 +221,14 @@ function printWalkthrough(
     summary: DemoBookSummary | null;
     refused: Refusal | null;
     keys: DemoKeys;
+    chainRun: DemoChainRun | null;
   },
 ): void {
-  const { url, db, keys, summary, refused } = demo;
+  const { url, db, keys, summary, refused, chainRun } = demo;
   const customer = DEMO_FEATURED_CUSTOMER_ID;
   const book =
     summary === null
-      ? `reused (journal head ${demo.headSeq}; --reset seeds a fresh one)`
+      ? `reused (journal head ${demo.headSeq}; --off-chain --reset seeds a fresh one)`
       : `seeded: ${summary.customers} customers, ${summary.accounts} accounts, ${summary.transfers} transfers (journal head ${summary.headSeq})`;
   const fields: [string, string][] = [
     ['database', describeDatabase(db)],
@@ -147,7 +237,10 @@ function printWalkthrough(
   if (refused !== null)
     fields.push(['refused', `treasury sweep of ${customer}'s USDC into house equity -> ${refused.code}`]);
   io.stdout(`Ringfence demo serving ${url}\n\n`);
+  if (chainRun === null)
+    fields.push(['chain', 'off (--off-chain): vaults at made-up addresses, no custody routes']);
   io.stdout(renderFields(fields, '  '));
+  if (chainRun !== null) io.stdout(renderDemoChain(chainRun));
   io.stdout('\nKeys (created for this run; only their hashes are stored):\n');
   io.stdout(
     renderFields(
@@ -184,6 +277,7 @@ function printWalkthrough(
     ],
   };
   const dbArgument = db.includes(' ') ? `'${db}'` : db;
+  const withdrawalLines = chainRun === null ? '' : renderWithdrawalLines(url, keys, chainRun);
   io.stdout(`
 Try it with curl:
   curl -s ${url}/healthz
@@ -196,7 +290,7 @@ Try it with curl:
   # refused: customer money may never move to the house (422 segregation_customer_to_house_forbidden)
   curl -s ${post(sweep)} ${url}/v1/transfers
   curl -s -X POST ${auth(keys.auditor)} ${url}/v1/journal/verify
-
+${withdrawalLines}
 Or with the CLI (another terminal, from the repository):
   export RINGFENCE_URL=${url} RINGFENCE_KEY=${keys.operator}
   npx ringfence balances --customer ${customer}
@@ -205,7 +299,44 @@ Or with the CLI (another terminal, from the repository):
   npx ringfence transfer --kind trade_settlement --reference fill-demo-0002 --leg ri:derivatives:USDC,${customer}:derivatives:USDC,USDC,125.50
   npx ringfence transfer --kind house_transfer --reference treasury-sweep-demo --leg ${customer}:derivatives:USDC,house:equity:USDC,USDC,10000
   npx ringfence journal verify --db ${dbArgument}
-
+${chainRun === null ? '' : renderWithdrawalCliLines(chainRun)}
 Press Ctrl+C to stop.
 `);
+}
+
+// Curl lines for the custody routes: the scenario's requests, the vault's policy, executing the request the
+// demo left approved, and a request the policy denies.
+function renderWithdrawalLines(url: string, keys: DemoKeys, run: DemoChainRun): string {
+  const auth = (key: string) => `-H 'Authorization: Bearer ${key}'`;
+  const { executed, ready } = run.withdrawals;
+  const vaultId = executed.request.vaultId;
+  const denied = {
+    requestId: `0x${randomBytes(32).toString('hex')}`,
+    vaultId,
+    asset: 'USDC',
+    amount: '10',
+    destination: DENIED_DESTINATION,
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+  };
+  return `
+Withdrawals (on the local chain; the platform cannot move customer coins alone):
+  curl -s ${auth(keys.customer)} ${url}/v1/withdrawals
+  curl -s ${auth(keys.auditor)} ${url}/v1/withdrawals/${executed.request.requestId}
+  curl -s ${auth(keys.auditor)} ${url}/v1/vaults/${vaultId}/policy
+  # approved by ${ready.customerId} and the trustee, not yet executed: the platform and the trustee sign the SafeTx
+  curl -s -X POST ${auth(keys.operator)} ${url}/v1/withdrawals/${ready.requestId}/execute
+  # denied by rule 0 (outside-allowlist): nobody allowlisted this destination (state rejected, hold voided)
+  curl -s -X POST ${auth(keys.customer)} -H 'content-type: application/json' -d '${JSON.stringify(denied)}' ${url}/v1/withdrawals
+`;
+}
+
+// CLI lines for the same: list and show the scenario's requests, execute the one left approved, and a
+// request the policy denies.
+function renderWithdrawalCliLines(run: DemoChainRun): string {
+  const { executed, ready } = run.withdrawals;
+  return `  npx ringfence withdrawals list
+  npx ringfence withdrawals show ${executed.request.requestId}
+  npx ringfence withdrawals execute ${ready.requestId}
+  npx ringfence withdrawals request --customer ${executed.request.customerId} --vault ${executed.request.vaultId} --asset USDC --amount 10 --destination ${DENIED_DESTINATION}
+`;
 }

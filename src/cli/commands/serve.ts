@@ -1,5 +1,6 @@
 // `ringfence serve`: opens the ledger on a database and serves the HTTP API until SIGINT/SIGTERM.
 
+import type { CustodyApiServices } from '../../api/custody-services.ts';
 import { startServer } from '../../api/server.ts';
 import type { LedgerService } from '../../service/ledger-service.ts';
 import { parseCommandArgs, parsePort, rejectPositionals, requireOption } from '../args.ts';
@@ -36,11 +37,16 @@ export async function serveLedger(db: string, port: number, host: string): Promi
   return listen(service, port, host);
 }
 
-/** Starts the HTTP server on an open ledger. */
-export async function listen(service: LedgerService, port: number, host: string): Promise<ServingLedger> {
+/** Starts the HTTP server on an open ledger, with the custody routes when `custody` is given. */
+export async function listen(
+  service: LedgerService,
+  port: number,
+  host: string,
+  custody?: CustodyApiServices,
+): Promise<ServingLedger> {
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ service, port, host });
+    server = await startServer({ service, port, host, ...(custody === undefined ? {} : { custody }) });
   } catch (error) {
     await service.close();
     // startServer refuses addresses other than loopback with a RangeError: a command-line problem.
