@@ -3,19 +3,34 @@
 
 import type { CliIo } from './command.ts';
 
-/** Resolves once `stop` has run after the first SIGINT/SIGTERM; the process then exits by itself. */
-export function runUntilSignalled(io: CliIo, stop: () => Promise<void>, quiet: boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
+/** A shutdown listener installed ahead of time; `until` waits for the first signal, then runs `stop`. */
+export interface ShutdownListener {
+  until(stop: () => Promise<void>): Promise<void>;
+}
+
+/**
+ * Starts listening for SIGINT/SIGTERM at once. Install it before announcing readiness: a pipe write is
+ * synchronous on Linux, so a supervisor may read "ready" and signal before the next statement runs, and a
+ * signal with no listener kills the process outright instead of shutting it down.
+ */
+export function listenForShutdown(io: CliIo, quiet: boolean): ShutdownListener {
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       // A second signal while draining means the operator wants out now.
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
-      if (!quiet) io.stderr(`${signal}: shutting down (finishing queued writes)...\n`);
-      stop().then(resolve, reject);
+      resolve(signal);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  return {
+    async until(stop) {
+      const signal = await signalled;
+      if (!quiet) io.stderr(`${signal}: shutting down (finishing queued writes)...\n`);
+      await stop();
+    },
+  };
 }

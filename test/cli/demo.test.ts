@@ -126,9 +126,10 @@ describe('ringfence demo', () => {
       expect(sweep.code).toBe(1);
       expect(sweep.stderr).toMatch(/^error segregation_customer_to_house_forbidden: /);
 
+      // Ctrl+C, as a person stops it.
       const exit = await demo.stop('SIGINT');
       stopped = true;
-      expect(exit.code).toBe(0);
+      expect(exit.code, `exit signal ${exit.signal}; stderr: ${exit.stderr.slice(-500)}`).toBe(0);
       expect(exit.stderr).toContain('stopped');
     } finally {
       if (!stopped) await demo.stop('SIGKILL');

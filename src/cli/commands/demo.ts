@@ -26,6 +26,7 @@ import type { CliCommand, CliIo } from '../command.ts';
 import { describeDatabase, openLedger } from '../database.ts';
 import { type DemoChainRun, demoChainJson, renderDemoChain } from '../demo-chain-output.ts';
 import { renderFields } from '../output.ts';
+import { listenForShutdown } from '../shutdown.ts';
 import {
   HOLD_SWEEP_INTERVAL_MS,
   HOST_DEFAULT,
@@ -176,6 +177,8 @@ Options:
         await chainRun?.demo.stop();
       },
     };
+    // Listen for signals before announcing readiness (see listenForShutdown).
+    const shutdown = listenForShutdown(io, values.json);
     const headSeq = await service.read((engine) => engine.headSeq);
     if (values.json) {
       io.stdout(
@@ -184,7 +187,7 @@ Options:
     } else {
       printWalkthrough(io, { url: serving.url, db, headSeq, summary, refused, keys, chainRun });
     }
-    await serveUntilSignalled(io, serving, values.json);
+    await serveUntilSignalled(io, serving, shutdown, values.json);
     return 0;
   },
 };

@@ -8,7 +8,7 @@ import { usageError } from '../cli-error.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { describeDatabase, openLedger } from '../database.ts';
 import { renderFields } from '../output.ts';
-import { runUntilSignalled } from '../shutdown.ts';
+import { listenForShutdown, type ShutdownListener } from '../shutdown.ts';
 
 /** Where `serve` and `demo` listen unless --host says otherwise: loopback only. */
 export const HOST_DEFAULT = '127.0.0.1';
@@ -64,9 +64,14 @@ export async function listen(
   };
 }
 
-/** Serves until a signal arrives, then shuts down gracefully. */
-export async function serveUntilSignalled(io: CliIo, serving: ServingLedger, quiet: boolean): Promise<void> {
-  await runUntilSignalled(io, () => serving.stop(), quiet);
+/** Serves until the installed shutdown listener fires, then shuts down gracefully. */
+export async function serveUntilSignalled(
+  io: CliIo,
+  serving: ServingLedger,
+  shutdown: ShutdownListener,
+  quiet: boolean,
+): Promise<void> {
+  await shutdown.until(() => serving.stop());
   if (!quiet) io.stderr('stopped\n');
 }
 
@@ -98,6 +103,8 @@ Create keys with "ringfence keys create"; every /v1 route needs one.
     const db = requireOption('serve', 'db', values.db);
     const port = parsePort('serve', values.port ?? String(PORT_DEFAULT));
     const serving = await serveLedger(db, port, values.host ?? HOST_DEFAULT);
+    // Listen for signals before announcing readiness (see listenForShutdown).
+    const shutdown = listenForShutdown(io, values.json);
     const headSeq = await serving.service.read((engine) => engine.headSeq);
     if (values.json) {
       io.stdout(
@@ -114,7 +121,7 @@ Create keys with "ringfence keys create"; every /v1 route needs one.
       );
       io.stdout('Press Ctrl+C to stop.\n');
     }
-    await serveUntilSignalled(io, serving, values.json);
+    await serveUntilSignalled(io, serving, shutdown, values.json);
     return 0;
   },
 };
