@@ -3,9 +3,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiKeyRole } from '../store/store.ts';
 
-/** Who is calling: the key's role and, for customer keys, the one customer it speaks for. */
+/**
+ * Who is calling: the key's role and, for customer keys, the one customer it speaks for. Officers approve
+ * residual-interest withdrawals and otherwise have no write access.
+ */
 export type Principal =
-  | { readonly role: 'operator' | 'auditor'; readonly keyId: string; readonly customerId: null }
+  | { readonly role: 'operator' | 'auditor' | 'officer'; readonly keyId: string; readonly customerId: null }
   | { readonly role: 'customer'; readonly keyId: string; readonly customerId: string };
 
 /** Context variables of an authenticated request. */

@@ -4,7 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyRecord, ApiKeyRole, LedgerStore } from '../store/store.ts';
 
-export const API_KEY_ROLES: readonly ApiKeyRole[] = ['operator', 'customer', 'auditor'];
+/** Every role a key may have, in the order help texts list them. */
+export const API_KEY_ROLES: readonly ApiKeyRole[] = ['operator', 'customer', 'auditor', 'officer'];
 
 /** A new key: the record stored and the secret to hand to its holder (never stored). */
 export interface CreatedApiKey {
@@ -20,7 +21,7 @@ export async function createApiKey(
   nowMs: number = Date.now(),
 ): Promise<CreatedApiKey> {
   if ((role === 'customer') !== (customerId !== null)) {
-    throw new RangeError('customer keys need a customer id; operator and auditor keys have none');
+    throw new RangeError('customer keys need a customer id; operator, auditor and officer keys have none');
   }
   const id = randomBytes(6).toString('hex');
   const secret = `rf_${role}_${id}_${randomBytes(24).toString('base64url')}`;

@@ -124,6 +124,36 @@ export class LedgerService {
     return engine.listAccounts();
   }
 
+  /**
+   * Runs `read` against the books as of a journal position: right after batch `limit.seq`, or after the last
+   * batch stamped before `limit.beforeMs` (whichever is earlier). The head is read live; an earlier position
+   * is rebuilt by replaying the journal into a fresh engine.
+   */
+  async readAsOf<T>(
+    limit: { readonly seq?: number; readonly beforeMs?: number },
+    read: (engine: LedgerEngine) => T,
+  ): Promise<T> {
+    const live = await this.read((engine) => {
+      const seq = limit.seq ?? engine.headSeq;
+      const atHead =
+        seq >= engine.headSeq && (limit.beforeMs === undefined || engine.headTimestampMs < limit.beforeMs);
+      return atHead ? { value: read(engine) } : null;
+    });
+    if (live !== null) return live.value;
+    const engine = new LedgerEngine();
+    const headSeq = await this.store.readHeadSeq();
+    await replayInto(
+      engine,
+      this.store,
+      Math.min(limit.seq ?? headSeq, headSeq),
+      (mismatch) => {
+        throw new JournalCorruptError(`journal batch ${mismatch.seq} does not verify`, { ...mismatch });
+      },
+      limit.beforeMs,
+    );
+    return read(engine);
+  }
+
   /** Recomputes the hash chain, replays every entry, compares balances with storage and checks invariants. */
   verify(): Promise<VerifyReport> {
     return verifyJournal(this.store);
@@ -245,6 +275,8 @@ async function replayInto(
   store: LedgerStore,
   toSeq: number,
   onMismatch: (mismatch: Extract<ReplayResult, { ok: false }>) => void,
+  /** Stop before the first batch stamped at or after this time. */
+  beforeMs: number = Number.POSITIVE_INFINITY,
 ): Promise<{ batches: number; entries: number }> {
   let batches = 0;
   let entries = 0;
@@ -262,6 +294,7 @@ async function replayInto(
       break;
     }
     for (const batch of page) {
+      if (batch.timestampMs >= beforeMs) return { batches, entries };
       const result = engine.replayBatch(batch);
       if (!result.ok) {
         onMismatch(result);

@@ -2,6 +2,8 @@
 // Amounts are NUMERIC(39,0), wide enough for u128 and read back as exact decimal strings; ids compare
 // bytewise (COLLATE "C") so ORDER BY gives the same order as SQLite whatever the database locale.
 
+import type { EventTable } from './rows.ts';
+
 /** One schema step; `version` numbers are dense from 1 and never reused. */
 export interface PostgresMigration {
   readonly version: number;
@@ -15,6 +17,7 @@ export const POSTGRES_GUARD_TRIGGERS = {
   journal_entries: 'journal_entries_append_only',
   failed_ids: 'failed_ids_append_only',
   custody_events: 'custody_events_append_only',
+  segregation_events: 'segregation_events_append_only',
 } as const;
 export type PostgresGuardedTable = keyof typeof POSTGRES_GUARD_TRIGGERS;
 
@@ -24,6 +27,31 @@ function guardSql(table: PostgresGuardedTable): string {
       FOR EACH ROW EXECUTE FUNCTION ringfence_refuse_change();
     CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
       FOR EACH STATEMENT EXECUTE FUNCTION ringfence_refuse_change();`;
+}
+
+/** An append-only event table: its guard triggers, and a trigger refusing any seq but the one after the head. */
+function eventTableSql(table: EventTable): string {
+  return `
+      CREATE TABLE ${table} (
+        seq BIGINT PRIMARY KEY CHECK (seq >= 1),
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        timestamp_ms BIGINT NOT NULL
+      );
+      ${guardSql(table)}
+      -- Seqs are dense: an event must follow the stored head, so a lost event or a second writer is refused.
+      CREATE FUNCTION ringfence_${table}_dense() RETURNS trigger LANGUAGE plpgsql
+      SET search_path FROM CURRENT AS $$
+      BEGIN
+        IF NEW.seq <> COALESCE((SELECT max(seq) FROM ${table}), 0) + 1 THEN
+          RAISE EXCEPTION '${table}: seq % must follow the head', NEW.seq
+            USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER ${table}_dense BEFORE INSERT ON ${table}
+        FOR EACH ROW EXECUTE FUNCTION ringfence_${table}_dense();
+  `;
 }
 
 /** Every migration, in order; `migrate()` applies those above the stored version. */
@@ -121,25 +149,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'append-only custody events',
     sql: `
       -- The withdrawal service's state is event-sourced (issue 3): every transition is one row, never changed.
-      CREATE TABLE custody_events (
-        seq BIGINT PRIMARY KEY CHECK (seq >= 1),
-        kind TEXT NOT NULL,
-        body TEXT NOT NULL,
-        timestamp_ms BIGINT NOT NULL
-      );
-      ${guardSql('custody_events')}
-      -- Seqs are dense: an event must follow the stored head, so a lost event or a second writer is refused.
-      CREATE FUNCTION ringfence_custody_events_dense() RETURNS trigger LANGUAGE plpgsql
-      SET search_path FROM CURRENT AS $$
-      BEGIN
-        IF NEW.seq <> COALESCE((SELECT max(seq) FROM custody_events), 0) + 1 THEN
-          RAISE EXCEPTION 'custody_events: seq % must follow the head', NEW.seq
-            USING ERRCODE = 'integrity_constraint_violation';
-        END IF;
-        RETURN NEW;
-      END $$;
-      CREATE TRIGGER custody_events_dense BEFORE INSERT ON custody_events
-        FOR EACH ROW EXECUTE FUNCTION ringfence_custody_events_dense();
+      ${eventTableSql('custody_events')}
+    `,
+  },
+  {
+    version: 5,
+    name: 'append-only segregation events; officer api keys',
+    sql: `
+      -- Daily statements and residual-interest withdrawals are event-sourced (issue 4), like custody.
+      ${eventTableSql('segregation_events')}
+      -- Officers approve residual-interest withdrawals (issue 4). Version 1 declared the role list as a column
+      -- CHECK, which PostgreSQL named api_keys_role_check; it is replaced under the same name.
+      ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check;
+      ALTER TABLE api_keys ADD CONSTRAINT api_keys_role_check
+        CHECK (role IN ('operator', 'customer', 'auditor', 'officer'));
     `,
   },
 ];

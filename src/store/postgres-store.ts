@@ -28,8 +28,16 @@ import {
   assembleBatches,
   type BatchRow,
   type EntryRow,
+  type EventTable,
 } from './rows.ts';
-import type { ApiKeyRecord, CustodyEventRecord, LedgerStore, StoredBatch } from './store.ts';
+import type {
+  ApiKeyRecord,
+  CustodyEventRecord,
+  EventRecord,
+  LedgerStore,
+  SegregationEventRecord,
+  StoredBatch,
+} from './store.ts';
 import type { TamperForTest } from './tamper-for-test.ts';
 
 /** Connections in the pool: the single writer holds one during a commit, readers share the rest. */
@@ -226,36 +234,19 @@ export class PostgresStore implements LedgerStore, TamperForTest {
   }
 
   async appendCustodyEvents(events: readonly CustodyEventRecord[]): Promise<void> {
-    this.#assertReady();
-    if (events.length === 0) return;
-    try {
-      // One statement: the rows are inserted in seq order, so the dense-seq trigger sees each predecessor.
-      await this.#pool.query(
-        `INSERT INTO custody_events (seq, kind, body, timestamp_ms)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) ORDER BY 1`,
-        [
-          events.map((event) => event.seq),
-          events.map((event) => event.kind),
-          events.map((event) => event.body),
-          events.map((event) => event.timestampMs),
-        ],
-      );
-    } catch (error) {
-      throw toStoreError(
-        error,
-        () =>
-          new StoreCommitError('Could not append custody events; nothing was written.', {
-            cause: error,
-            details: `first seq ${events[0]?.seq ?? 'none'}`,
-          }),
-      );
-    }
+    await this.#appendEvents('custody_events', events);
   }
 
   async readCustodyEvents(): Promise<CustodyEventRecord[]> {
-    return this.#read<CustodyEventRecord>(
-      'SELECT seq, kind, body, timestamp_ms AS "timestampMs" FROM custody_events ORDER BY seq',
-    );
+    return this.#readEvents('custody_events');
+  }
+
+  async appendSegregationEvents(events: readonly SegregationEventRecord[]): Promise<void> {
+    await this.#appendEvents('segregation_events', events);
+  }
+
+  async readSegregationEvents(): Promise<SegregationEventRecord[]> {
+    return this.#readEvents('segregation_events');
   }
 
   async insertApiKey(key: ApiKeyRecord): Promise<void> {
@@ -317,6 +308,40 @@ export class PostgresStore implements LedgerStore, TamperForTest {
       ],
     );
     assert(result.rowCount === 1, `no account ${balance.id} to tamper`);
+  }
+
+  /** Appends events to one event table in one statement; the dense-seq trigger refuses a gap or a repeat. */
+  async #appendEvents(table: EventTable, events: readonly EventRecord[]): Promise<void> {
+    this.#assertReady();
+    if (events.length === 0) return;
+    try {
+      // One statement: the rows are inserted in seq order, so the dense-seq trigger sees each predecessor.
+      await this.#pool.query(
+        `INSERT INTO ${table} (seq, kind, body, timestamp_ms)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) ORDER BY 1`,
+        [
+          events.map((event) => event.seq),
+          events.map((event) => event.kind),
+          events.map((event) => event.body),
+          events.map((event) => event.timestampMs),
+        ],
+      );
+    } catch (error) {
+      throw toStoreError(
+        error,
+        () =>
+          new StoreCommitError(`Could not append to ${table}; nothing was written.`, {
+            cause: error,
+            details: `first seq ${events[0]?.seq ?? 'none'}`,
+          }),
+      );
+    }
+  }
+
+  async #readEvents(table: EventTable): Promise<EventRecord[]> {
+    return this.#read<EventRecord>(
+      `SELECT seq, kind, body, timestamp_ms AS "timestampMs" FROM ${table} ORDER BY seq`,
+    );
   }
 
   /** Disables one table's guard trigger, runs the update and enables it again, in one transaction. */

@@ -4,7 +4,7 @@
 import { assert } from '../core/assert.ts';
 import type { SegregationClass } from '../core/ledger/classes.ts';
 import type { Account, StoredEntry } from '../core/ledger/types.ts';
-import type { ApiKeyRecord, ApiKeyRole, StoredBatch } from './store.ts';
+import type { ApiKeyRecord, ApiKeyRole, EventRecord, StoredBatch } from './store.ts';
 
 /** A journal_batches row. */
 export interface BatchRow {
@@ -45,6 +45,17 @@ export interface ApiKeyRow {
   readonly role: ApiKeyRole;
   readonly customer_id: string | null;
   readonly created_at_ms: number;
+}
+
+/** The append-only event tables; both stores read and append them through one helper taking the table. */
+export type EventTable = 'custody_events' | 'segregation_events';
+
+/** A row of an event table. */
+export interface EventRow {
+  readonly seq: number;
+  readonly kind: string;
+  readonly body: string;
+  readonly timestamp_ms: number;
 }
 
 /** Groups entry rows (ordered by seq, idx) under their batch headers; asserts each entry count matches. */
@@ -96,4 +107,9 @@ export function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
     customerId: row.customer_id,
     createdAtMs: row.created_at_ms,
   };
+}
+
+/** The event record of a row. */
+export function eventFromRow(row: EventRow): EventRecord {
+  return { seq: row.seq, kind: row.kind, body: row.body, timestampMs: row.timestamp_ms };
 }

@@ -1,6 +1,8 @@
 // The SQLite schema as numbered migrations, and the append-only triggers guarding the journal.
 // Amounts are u128, wider than SQLite's 64-bit integers, so they are stored as decimal TEXT.
 
+import type { EventTable } from './rows.ts';
+
 /** One schema step; `version` numbers are dense from 1 and never reused. */
 export interface SqliteMigration {
   readonly version: number;
@@ -26,8 +28,33 @@ export const SQLITE_GUARD_TRIGGERS = {
     BEGIN SELECT RAISE(ABORT, 'custody_events is append-only: UPDATE refused'); END`,
   custody_events_no_delete: `CREATE TRIGGER custody_events_no_delete BEFORE DELETE ON custody_events
     BEGIN SELECT RAISE(ABORT, 'custody_events is append-only: DELETE refused'); END`,
+  segregation_events_no_update: `CREATE TRIGGER segregation_events_no_update BEFORE UPDATE ON segregation_events
+    BEGIN SELECT RAISE(ABORT, 'segregation_events is append-only: UPDATE refused'); END`,
+  segregation_events_no_delete: `CREATE TRIGGER segregation_events_no_delete BEFORE DELETE ON segregation_events
+    BEGIN SELECT RAISE(ABORT, 'segregation_events is append-only: DELETE refused'); END`,
 } as const;
 export type SqliteGuardTrigger = keyof typeof SQLITE_GUARD_TRIGGERS;
+
+/** The tables migration 2 guards; the event tables get their triggers in the migration that creates them. */
+const JOURNAL_GUARD_TRIGGER_PATTERN = /^(journal_batches|journal_entries|failed_ids)_/;
+
+/** An append-only event table: its guard triggers, and a trigger refusing any seq but the one after the head. */
+function eventTableSql(table: EventTable): string {
+  return `
+      CREATE TABLE ${table} (
+        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        timestamp_ms INTEGER NOT NULL
+      );
+      ${SQLITE_GUARD_TRIGGERS[`${table}_no_update`]};
+      ${SQLITE_GUARD_TRIGGERS[`${table}_no_delete`]};
+      -- Seqs are dense: an event must follow the stored head, so a lost event or a second writer is refused.
+      CREATE TRIGGER ${table}_dense BEFORE INSERT ON ${table}
+        WHEN NEW.seq <> COALESCE((SELECT max(seq) FROM ${table}), 0) + 1
+        BEGIN SELECT RAISE(ABORT, '${table}: seq must follow the head'); END;
+  `;
+}
 
 /** Every migration, in order; `migrate()` applies those above the stored version. */
 export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
@@ -88,7 +115,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     name: 'append-only journal and failed ids; batches must extend the hash chain',
     sql: `
       ${Object.entries(SQLITE_GUARD_TRIGGERS)
-        .filter(([name]) => !name.startsWith('custody_events'))
+        .filter(([name]) => JOURNAL_GUARD_TRIGGER_PATTERN.test(name))
         .map(([, sql]) => sql)
         .join(';\n')};
       -- A batch must follow the head: seq 1 starts the chain, any other seq needs its predecessor, and
@@ -113,18 +140,30 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     name: 'append-only custody events',
     sql: `
       -- The withdrawal service's state is event-sourced (issue 3): every transition is one row, never changed.
-      CREATE TABLE custody_events (
-        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
-        kind TEXT NOT NULL,
-        body TEXT NOT NULL,
-        timestamp_ms INTEGER NOT NULL
+      ${eventTableSql('custody_events')}
+    `,
+  },
+  {
+    version: 5,
+    name: 'append-only segregation events; officer api keys',
+    sql: `
+      -- Daily statements and residual-interest withdrawals are event-sourced (issue 4), like custody.
+      ${eventTableSql('segregation_events')}
+      -- Officers approve residual-interest withdrawals (issue 4). SQLite cannot alter a CHECK constraint, so
+      -- api_keys is rebuilt with the wider role list, keeping every key, the unique secret hash and the rule
+      -- that only customer keys name a customer.
+      CREATE TABLE api_keys_v5 (
+        id TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('operator', 'customer', 'auditor', 'officer')),
+        customer_id TEXT NULL,
+        created_at_ms INTEGER NOT NULL,
+        CHECK ((role = 'customer') = (customer_id IS NOT NULL))
       );
-      ${SQLITE_GUARD_TRIGGERS.custody_events_no_update};
-      ${SQLITE_GUARD_TRIGGERS.custody_events_no_delete};
-      -- Seqs are dense: an event must follow the stored head, so a lost event or a second writer is refused.
-      CREATE TRIGGER custody_events_dense BEFORE INSERT ON custody_events
-        WHEN NEW.seq <> COALESCE((SELECT max(seq) FROM custody_events), 0) + 1
-        BEGIN SELECT RAISE(ABORT, 'custody_events: seq must follow the head'); END;
+      INSERT INTO api_keys_v5 (id, secret_hash, role, customer_id, created_at_ms)
+        SELECT id, secret_hash, role, customer_id, created_at_ms FROM api_keys;
+      DROP TABLE api_keys;
+      ALTER TABLE api_keys_v5 RENAME TO api_keys;
     `,
   },
 ];

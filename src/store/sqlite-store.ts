@@ -22,9 +22,19 @@ import {
   assembleBatches,
   type BatchRow,
   type EntryRow,
+  type EventRow,
+  type EventTable,
+  eventFromRow,
 } from './rows.ts';
 import { SQLITE_GUARD_TRIGGERS, SQLITE_MIGRATIONS, type SqliteGuardTrigger } from './sqlite-schema.ts';
-import type { ApiKeyRecord, CustodyEventRecord, LedgerStore, StoredBatch } from './store.ts';
+import type {
+  ApiKeyRecord,
+  CustodyEventRecord,
+  EventRecord,
+  LedgerStore,
+  SegregationEventRecord,
+  StoredBatch,
+} from './store.ts';
 import type { TamperForTest } from './tamper-for-test.ts';
 
 /** Page cache per connection, in KiB (negative cache_size means KiB): keeps ~10k hot accounts resident. */
@@ -79,8 +89,9 @@ interface Statements {
   readonly selectAccounts: Statement;
   readonly insertApiKey: Statement;
   readonly selectApiKey: Statement;
-  readonly insertCustodyEvent: Statement;
-  readonly selectCustodyEvents: Statement;
+  /** Per event table: the insert of one event, and the select of all of them in seq order. */
+  readonly insertEvent: Readonly<Record<EventTable, Statement>>;
+  readonly selectEvents: Readonly<Record<EventTable, Statement>>;
 }
 
 /** LedgerStore on a SQLite file (or ':memory:'); one connection, used by the single writer and readers. */
@@ -223,39 +234,19 @@ export class SqliteStore implements LedgerStore, TamperForTest {
   }
 
   async appendCustodyEvents(events: readonly CustodyEventRecord[]): Promise<void> {
-    const s = this.#ready();
-    try {
-      this.#db
-        .transaction(() => {
-          for (const event of events)
-            s.insertCustodyEvent.run(event.seq, event.kind, event.body, event.timestampMs);
-        })
-        .immediate();
-    } catch (error) {
-      throw toStoreError(
-        error,
-        () =>
-          new StoreCommitError('Could not append custody events; nothing was written.', {
-            cause: error,
-            details: `first seq ${events[0]?.seq ?? 'none'}`,
-          }),
-      );
-    }
+    this.#appendEvents('custody_events', events);
   }
 
   async readCustodyEvents(): Promise<CustodyEventRecord[]> {
-    const rows = this.#read(() => this.#ready().selectCustodyEvents.all()) as {
-      seq: number;
-      kind: string;
-      body: string;
-      timestamp_ms: number;
-    }[];
-    return rows.map((row) => ({
-      seq: row.seq,
-      kind: row.kind,
-      body: row.body,
-      timestampMs: row.timestamp_ms,
-    }));
+    return this.#readEvents('custody_events');
+  }
+
+  async appendSegregationEvents(events: readonly SegregationEventRecord[]): Promise<void> {
+    this.#appendEvents('segregation_events', events);
+  }
+
+  async readSegregationEvents(): Promise<SegregationEventRecord[]> {
+    return this.#readEvents('segregation_events');
   }
 
   async insertApiKey(key: ApiKeyRecord): Promise<void> {
@@ -324,6 +315,32 @@ export class SqliteStore implements LedgerStore, TamperForTest {
       .immediate();
   }
 
+  /** Appends events to one event table in one transaction; the dense-seq trigger refuses a gap or a repeat. */
+  #appendEvents(table: EventTable, events: readonly EventRecord[]): void {
+    const insert = this.#ready().insertEvent[table];
+    try {
+      this.#db
+        .transaction(() => {
+          for (const event of events) insert.run(event.seq, event.kind, event.body, event.timestampMs);
+        })
+        .immediate();
+    } catch (error) {
+      throw toStoreError(
+        error,
+        () =>
+          new StoreCommitError(`Could not append to ${table}; nothing was written.`, {
+            cause: error,
+            details: `first seq ${events[0]?.seq ?? 'none'}`,
+          }),
+      );
+    }
+  }
+
+  #readEvents(table: EventTable): EventRecord[] {
+    const rows = this.#read(() => this.#ready().selectEvents[table].all()) as EventRow[];
+    return rows.map(eventFromRow);
+  }
+
   /** The body of the commit transaction; any throw rolls the whole batch back. */
   #writeCommit(batch: TextBatch | null, failed: readonly FailedId[]): void {
     const s = this.#ready();
@@ -387,6 +404,10 @@ export class SqliteStore implements LedgerStore, TamperForTest {
 
   #prepare(): Statements {
     const db = this.#db;
+    const insertEvent = (table: EventTable): Statement =>
+      db.prepare(`INSERT INTO ${table} (seq, kind, body, timestamp_ms) VALUES (?, ?, ?, ?)`);
+    const selectEvents = (table: EventTable): Statement =>
+      db.prepare(`SELECT seq, kind, body, timestamp_ms FROM ${table} ORDER BY seq`);
     return {
       insertBatch: db.prepare(
         'INSERT INTO journal_batches (seq, timestamp_ms, prev_hash, hash, entry_count) VALUES (?, ?, ?, ?, ?)',
@@ -426,12 +447,14 @@ export class SqliteStore implements LedgerStore, TamperForTest {
       selectApiKey: db.prepare(
         'SELECT id, secret_hash, role, customer_id, created_at_ms FROM api_keys WHERE secret_hash = ?',
       ),
-      insertCustodyEvent: db.prepare(
-        'INSERT INTO custody_events (seq, kind, body, timestamp_ms) VALUES (?, ?, ?, ?)',
-      ),
-      selectCustodyEvents: db.prepare(
-        'SELECT seq, kind, body, timestamp_ms FROM custody_events ORDER BY seq',
-      ),
+      insertEvent: {
+        custody_events: insertEvent('custody_events'),
+        segregation_events: insertEvent('segregation_events'),
+      },
+      selectEvents: {
+        custody_events: selectEvents('custody_events'),
+        segregation_events: selectEvents('segregation_events'),
+      },
     };
   }
 

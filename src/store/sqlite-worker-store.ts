@@ -15,7 +15,13 @@ import {
 } from './errors.ts';
 import { packBatch } from './sqlite-batch-packing.ts';
 import type { WorkerRequest, WorkerResponse } from './sqlite-worker.ts';
-import type { ApiKeyRecord, CustodyEventRecord, LedgerStore, StoredBatch } from './store.ts';
+import type {
+  ApiKeyRecord,
+  CustodyEventRecord,
+  LedgerStore,
+  SegregationEventRecord,
+  StoredBatch,
+} from './store.ts';
 import type { TamperForTest } from './tamper-for-test.ts';
 
 const STORE_ERROR_CLASSES: Readonly<Record<string, typeof StoreError>> = {
@@ -86,6 +92,14 @@ export class SqliteWorkerStore implements LedgerStore, TamperForTest {
 
   readCustodyEvents(): Promise<CustodyEventRecord[]> {
     return this.call('readCustodyEvents', []);
+  }
+
+  appendSegregationEvents(events: readonly SegregationEventRecord[]): Promise<void> {
+    return this.call('appendSegregationEvents', [events]);
+  }
+
+  readSegregationEvents(): Promise<SegregationEventRecord[]> {
+    return this.call('readSegregationEvents', []);
   }
 
   insertApiKey(key: ApiKeyRecord): Promise<void> {

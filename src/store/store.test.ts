@@ -1,18 +1,20 @@
 // Proves the LedgerStore contract on SQLite and PostgreSQL alike, each test on a fresh database: exact round
 // trips (u128 amounts beyond 2^64 included), atomic commits, the hash-chain and append-only guards refusing
-// raw SQL, dense append-only custody events, the test tamper helpers, paging, reopening, and openStore
-// choosing the store from its argument.
+// raw SQL, dense append-only custody and segregation events, API keys of every role, the test tamper helpers,
+// paging, reopening, upgrading a version-4 database, and openStore choosing the store from its argument.
 
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
   createTestLocation,
   executeRawSql,
+  executeRawSqlAt,
   locationOfTestStore,
   openTestStore,
   openTestStoreAt,
   STORE_KINDS,
   type TestStore,
+  type TestStoreLocation,
 } from '../../test/support/stores.ts';
 import type { SegregationClass } from '../core/ledger/classes.ts';
 import { encodeEntry } from '../core/ledger/codec.ts';
@@ -26,7 +28,9 @@ import type {
 } from '../core/ledger/types.ts';
 import { StoreCommitError, StoreError, StoreOpenError, StoreWriteError } from './errors.ts';
 import { openStore } from './open-store.ts';
-import type { ApiKeyRecord, CustodyEventRecord } from './store.ts';
+import { POSTGRES_MIGRATIONS } from './postgres-schema.ts';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
+import type { ApiKeyRecord, ApiKeyRole, EventRecord, LedgerStore } from './store.ts';
 
 const GENESIS_HASH = '0'.repeat(64);
 const U64_MAX = (1n << 64n) - 1n;
@@ -136,6 +140,60 @@ function setupBatch(chain: Chain): CommittedBatch {
 function withoutBalances(batch: CommittedBatch) {
   const { balances: _balances, ...stored } = batch;
   return stored;
+}
+
+/** The append-only event tables, each with the store methods that append and read it. */
+const EVENT_TABLES = [
+  {
+    table: 'custody_events',
+    append: (store: LedgerStore, events: readonly EventRecord[]) => store.appendCustodyEvents(events),
+    read: (store: LedgerStore) => store.readCustodyEvents(),
+  },
+  {
+    table: 'segregation_events',
+    append: (store: LedgerStore, events: readonly EventRecord[]) => store.appendSegregationEvents(events),
+    read: (store: LedgerStore) => store.readSegregationEvents(),
+  },
+] as const;
+
+const OPERATOR_KEY: ApiKeyRecord = {
+  id: 'rf_op_1',
+  secretHash: 'a'.repeat(64),
+  role: 'operator',
+  customerId: null,
+  createdAtMs: 1_700_000_000_123,
+};
+const CUSTOMER_KEY: ApiKeyRecord = {
+  id: 'rf_cu_1',
+  secretHash: 'b'.repeat(64),
+  role: 'customer',
+  customerId: 'alice',
+  createdAtMs: 1_700_000_000_456,
+};
+
+/**
+ * Stores an officer key and checks the api_keys constraints hold: a unique secret hash, a customer id for
+ * customer keys only, and the role list. `taken` is a key already stored.
+ */
+async function expectOfficerKeyAndKeyRules(store: LedgerStore, taken: ApiKeyRecord): Promise<void> {
+  const officer: ApiKeyRecord = {
+    id: 'rf_of_1',
+    secretHash: 'd'.repeat(64),
+    role: 'officer',
+    customerId: null,
+    createdAtMs: 1_700_000_000_789,
+  };
+  await store.insertApiKey(officer);
+  expect(await store.findApiKeyBySecretHash(officer.secretHash)).toEqual(officer);
+  for (const refused of [
+    { ...taken, id: 'rf_dup_1' },
+    { ...officer, id: 'rf_of_2', secretHash: 'e'.repeat(64), customerId: 'alice' },
+    { ...officer, id: 'rf_cu_2', secretHash: 'e'.repeat(64), role: 'customer' as const },
+    { ...officer, id: 'rf_ro_1', secretHash: 'e'.repeat(64), role: 'root' as ApiKeyRole },
+  ]) {
+    await expect(store.insertApiKey(refused)).rejects.toBeInstanceOf(StoreWriteError);
+  }
+  expect(await store.findApiKeyBySecretHash('e'.repeat(64))).toBeNull();
 }
 
 // SQLite runs twice: in a worker thread (what openStore gives the service) and in-thread (SqliteStore itself).
@@ -291,27 +349,13 @@ describe.each(VARIANTS)('%s store (in-thread: %s)', (kind, sqliteInThread) => {
     expect(await store.readHeadSeq()).toBe(2);
   });
 
-  it('stores API keys and finds them by secret hash', async () => {
-    const operator: ApiKeyRecord = {
-      id: 'rf_op_1',
-      secretHash: 'a'.repeat(64),
-      role: 'operator',
-      customerId: null,
-      createdAtMs: 1_700_000_000_123,
-    };
-    const customer: ApiKeyRecord = {
-      id: 'rf_cu_1',
-      secretHash: 'b'.repeat(64),
-      role: 'customer',
-      customerId: 'alice',
-      createdAtMs: 1_700_000_000_456,
-    };
-    await store.insertApiKey(operator);
-    await store.insertApiKey(customer);
-    expect(await store.findApiKeyBySecretHash(operator.secretHash)).toEqual(operator);
-    expect(await store.findApiKeyBySecretHash(customer.secretHash)).toEqual(customer);
+  it('stores API keys of every role and finds them by secret hash', async () => {
+    await store.insertApiKey(OPERATOR_KEY);
+    await store.insertApiKey(CUSTOMER_KEY);
+    expect(await store.findApiKeyBySecretHash(OPERATOR_KEY.secretHash)).toEqual(OPERATOR_KEY);
+    expect(await store.findApiKeyBySecretHash(CUSTOMER_KEY.secretHash)).toEqual(CUSTOMER_KEY);
     expect(await store.findApiKeyBySecretHash('c'.repeat(64))).toBeNull();
-    await expect(store.insertApiKey({ ...customer, id: 'rf_cu_2' })).rejects.toBeInstanceOf(StoreWriteError);
+    await expectOfficerKeyAndKeyRules(store, CUSTOMER_KEY);
   });
 
   it('pages through batches in order', async () => {
@@ -384,47 +428,56 @@ describe.each(VARIANTS)('%s store (in-thread: %s)', (kind, sqliteInThread) => {
     await expect(store.dangerouslyTamperEntryForTest(2, 5, 'x')).rejects.toThrow(/does not exist/);
   });
 
-  it('appends custody events densely from seq 1 and reads them back in order', async () => {
-    expect(await store.readCustodyEvents()).toEqual([]);
-    const first: CustodyEventRecord[] = [
-      { seq: 1, kind: 'signers_registered', body: '{"a":1}', timestampMs: 1_700_000_000_001 },
-      { seq: 2, kind: 'policy_installed', body: '{"b":"\\u001f é"}', timestampMs: 1_700_000_000_002 },
-    ];
-    await store.appendCustodyEvents(first);
-    await store.appendCustodyEvents([]);
-    const third: CustodyEventRecord = { seq: 3, kind: 'withdrawal_requested', body: '{}', timestampMs: 5 };
-    await store.appendCustodyEvents([third]);
-    expect(await store.readCustodyEvents()).toEqual([...first, third]);
-  });
+  describe.each(EVENT_TABLES)('$table', ({ table, append, read }) => {
+    it('appends events densely from seq 1 and reads them back in order', async () => {
+      expect(await read(store)).toEqual([]);
+      const first: EventRecord[] = [
+        { seq: 1, kind: 'signers_registered', body: '{"a":1}', timestampMs: 1_700_000_000_001 },
+        { seq: 2, kind: 'policy_installed', body: '{"b":"\\u001f é"}', timestampMs: 1_700_000_000_002 },
+      ];
+      await append(store, first);
+      await append(store, []);
+      const third: EventRecord = { seq: 3, kind: 'withdrawal_requested', body: '{}', timestampMs: 5 };
+      await append(store, [third]);
+      expect(await read(store)).toEqual([...first, third]);
+    });
 
-  it('refuses custody events that skip or repeat a seq, writing none of the group', async () => {
-    await store.appendCustodyEvents([{ seq: 1, kind: 'k', body: '{}', timestampMs: 1 }]);
-    for (const events of [
-      [{ seq: 3, kind: 'k', body: '{}', timestampMs: 1 }],
-      [{ seq: 1, kind: 'k', body: '{}', timestampMs: 1 }],
-      [
-        { seq: 2, kind: 'k', body: '{}', timestampMs: 1 },
-        { seq: 4, kind: 'k', body: '{}', timestampMs: 1 },
-      ],
-    ]) {
-      await expect(store.appendCustodyEvents(events)).rejects.toBeInstanceOf(StoreCommitError);
-    }
-    expect((await store.readCustodyEvents()).map((event) => event.seq)).toEqual([1]);
-  });
+    it('refuses events that skip or repeat a seq, writing none of the group', async () => {
+      await append(store, [{ seq: 1, kind: 'k', body: '{}', timestampMs: 1 }]);
+      for (const events of [
+        [{ seq: 3, kind: 'k', body: '{}', timestampMs: 1 }],
+        [{ seq: 1, kind: 'k', body: '{}', timestampMs: 1 }],
+        [
+          { seq: 2, kind: 'k', body: '{}', timestampMs: 1 },
+          { seq: 4, kind: 'k', body: '{}', timestampMs: 1 },
+        ],
+      ]) {
+        await expect(append(store, events)).rejects.toBeInstanceOf(StoreCommitError);
+      }
+      expect((await read(store)).map((event) => event.seq)).toEqual([1]);
+    });
 
-  it.each(['UPDATE custody_events SET body = body', 'DELETE FROM custody_events'])(
-    'refuses raw SQL that rewrites custody events: %s',
-    async (sql) => {
-      await store.appendCustodyEvents([{ seq: 1, kind: 'k', body: '{}', timestampMs: 1 }]);
+    it.each(['UPDATE', 'DELETE'])('refuses raw SQL that rewrites events: %s', async (verb) => {
+      await append(store, [{ seq: 1, kind: 'k', body: '{}', timestampMs: 1 }]);
+      const sql = verb === 'UPDATE' ? `UPDATE ${table} SET body = body` : `DELETE FROM ${table}`;
       await expect(executeRawSql(store, sql)).rejects.toThrow(/append-only/);
-      expect(await store.readCustodyEvents()).toHaveLength(1);
-    },
-  );
+      expect(await read(store)).toHaveLength(1);
+    });
+  });
+
+  it('numbers custody and segregation events independently', async () => {
+    await store.appendCustodyEvents([{ seq: 1, kind: 'c', body: '{}', timestampMs: 1 }]);
+    await store.appendSegregationEvents([{ seq: 1, kind: 's', body: '{}', timestampMs: 2 }]);
+    await store.appendCustodyEvents([{ seq: 2, kind: 'c', body: '{}', timestampMs: 3 }]);
+    expect((await store.readCustodyEvents()).map((event) => event.kind)).toEqual(['c', 'c']);
+    expect(await store.readSegregationEvents()).toEqual([{ seq: 1, kind: 's', body: '{}', timestampMs: 2 }]);
+  });
 
   it('keeps everything across a reopen, and migrating again changes nothing', async () => {
     const setup = setupBatch(chain);
     await store.commit(setup, [{ id: transferId(1), fingerprint: 'f', code: 'c', message: 'm' }]);
     await store.appendCustodyEvents([{ seq: 1, kind: 'k', body: '{}', timestampMs: 7 }]);
+    await store.appendSegregationEvents([{ seq: 1, kind: 's', body: '{}', timestampMs: 8 }]);
     const accounts = await store.readAccounts();
     const where = locationOfTestStore(store);
     await store.close();
@@ -435,8 +488,68 @@ describe.each(VARIANTS)('%s store (in-thread: %s)', (kind, sqliteInThread) => {
     expect(await store.readAccounts()).toEqual(accounts);
     expect(await store.readFailedIds()).toHaveLength(1);
     expect(await store.readCustodyEvents()).toEqual([{ seq: 1, kind: 'k', body: '{}', timestampMs: 7 }]);
+    expect(await store.readSegregationEvents()).toEqual([{ seq: 1, kind: 's', body: '{}', timestampMs: 8 }]);
     await store.commit(chain.next([transfer(transferId(2), SEGREGATED, ALICE, 1n)]), []);
     expect(await store.readHeadSeq()).toBe(2);
+  });
+});
+
+/** Builds the schema as a build that knew migrations up to `version` left it, on a fresh database. */
+async function createSchemaAt(
+  kind: (typeof STORE_KINDS)[number],
+  version: number,
+): Promise<TestStoreLocation> {
+  const where = await createTestLocation(kind);
+  const migrations = kind === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS;
+  const steps = migrations
+    .filter((migration) => migration.version <= version)
+    .map(
+      (migration) =>
+        `${migration.sql};\nINSERT INTO migrations (version, name, applied_at_ms) VALUES (${migration.version}, '${migration.name}', 0);`,
+    );
+  await executeRawSqlAt(
+    where,
+    [
+      'CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL);',
+      ...steps,
+    ].join('\n'),
+  );
+  return where;
+}
+
+describe.each(STORE_KINDS)('upgrading a version-4 %s database', (kind) => {
+  it('adds segregation events, keeps keys and custody events, and admits officer keys', async () => {
+    const where = await createSchemaAt(kind, 4);
+    const keyRow = (key: ApiKeyRecord) =>
+      `('${key.id}', '${key.secretHash}', '${key.role}', ${key.customerId === null ? 'NULL' : `'${key.customerId}'`}, ${key.createdAtMs})`;
+    await executeRawSqlAt(
+      where,
+      `INSERT INTO api_keys (id, secret_hash, role, customer_id, created_at_ms)
+         VALUES ${keyRow(OPERATOR_KEY)}, ${keyRow(CUSTOMER_KEY)};
+       INSERT INTO custody_events (seq, kind, body, timestamp_ms) VALUES (1, 'k', '{}', 7);`,
+    );
+    // Version 4 refuses officer keys: the role list is what version 5 widens.
+    await expect(
+      executeRawSqlAt(
+        where,
+        `INSERT INTO api_keys (id, secret_hash, role, customer_id, created_at_ms)
+           VALUES ('rf_of_0', '${'f'.repeat(64)}', 'officer', NULL, 1)`,
+      ),
+    ).rejects.toThrow(/CHECK|check constraint/);
+
+    const store = await openTestStoreAt(where);
+    try {
+      expect(await store.findApiKeyBySecretHash(OPERATOR_KEY.secretHash)).toEqual(OPERATOR_KEY);
+      expect(await store.findApiKeyBySecretHash(CUSTOMER_KEY.secretHash)).toEqual(CUSTOMER_KEY);
+      expect(await store.readCustodyEvents()).toEqual([{ seq: 1, kind: 'k', body: '{}', timestampMs: 7 }]);
+      expect(await store.readSegregationEvents()).toEqual([]);
+      await store.appendSegregationEvents([{ seq: 1, kind: 's', body: '{}', timestampMs: 8 }]);
+      expect(await store.readSegregationEvents()).toHaveLength(1);
+      await expect(executeRawSql(store, 'DELETE FROM segregation_events')).rejects.toThrow(/append-only/);
+      await expectOfficerKeyAndKeyRules(store, OPERATOR_KEY);
+    } finally {
+      await store.close();
+    }
   });
 });
 

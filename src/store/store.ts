@@ -12,7 +12,8 @@ export interface StoredBatch {
   readonly entries: readonly StoredEntry[];
 }
 
-export type ApiKeyRole = 'operator' | 'customer' | 'auditor';
+/** Who a key speaks for; officers (CEO, CFO, designated principals) approve residual-interest withdrawals. */
+export type ApiKeyRole = 'operator' | 'customer' | 'auditor' | 'officer';
 
 export interface ApiKeyRecord {
   /** Public key id (the prefix shown in logs). */
@@ -26,15 +27,21 @@ export interface ApiKeyRecord {
 }
 
 /**
- * One custody event (withdrawal service state transitions, policies, signers): `seq` is dense from 1, `body`
- * is canonical JSON, and the table is append-only, so the custody state is rebuilt by replaying the events.
+ * One row of an append-only event table: `seq` is dense from 1, `body` is canonical JSON, and rows are never
+ * changed, so the state they record is rebuilt by replaying them.
  */
-export interface CustodyEventRecord {
+export interface EventRecord {
   readonly seq: number;
   readonly kind: string;
   readonly body: string;
   readonly timestampMs: number;
 }
+
+/** One custody event (withdrawal service state transitions, policies, signers). */
+export type CustodyEventRecord = EventRecord;
+
+/** One segregation event (daily statements, residual-interest withdrawals and their officer approvals). */
+export type SegregationEventRecord = EventRecord;
 
 export interface LedgerStore {
   readonly kind: 'sqlite' | 'postgres';
@@ -60,6 +67,13 @@ export interface LedgerStore {
   appendCustodyEvents(events: readonly CustodyEventRecord[]): Promise<void>;
   /** Every custody event, in seq order. */
   readCustodyEvents(): Promise<CustodyEventRecord[]>;
+  /**
+   * Appends segregation events in one transaction; their seqs must continue the stored ones densely (a gap or a
+   * second writer's stale seq is refused with StoreCommitError and nothing is written).
+   */
+  appendSegregationEvents(events: readonly SegregationEventRecord[]): Promise<void>;
+  /** Every segregation event, in seq order. */
+  readSegregationEvents(): Promise<SegregationEventRecord[]>;
   insertApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyBySecretHash(secretHash: string): Promise<ApiKeyRecord | null>;
   close(): Promise<void>;

@@ -1,7 +1,9 @@
 // Proves authentication and role checks: 401 `unauthorized` for a missing, malformed or unknown key,
-// 403 `forbidden_role` for a role the route does not admit, and that none of them changes the books.
+// 403 `forbidden_role` for a role the route does not admit (an officer key authenticates but no ledger route
+// admits it), and that none of them changes the books.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/service/api-keys.ts';
 import { STORE_KINDS } from '../support/stores.ts';
 import { type ApiHarness, newId, openApiHarness } from './harness.ts';
 
@@ -105,6 +107,27 @@ describe.each(STORE_KINDS)('auth on %s', (kind) => {
         );
         expect(status).toBe(403);
         expect(body.error.code).toBe('forbidden_role');
+      }
+    });
+  });
+
+  it('403 forbidden_role: an officer key authenticates but may neither read nor write the ledger', async () => {
+    const officer = (await createApiKey(api.store, 'officer', null)).secret;
+    await api.expectUnchanged(async () => {
+      for (const [method, path, json] of [
+        ['GET', '/v1/accounts', undefined],
+        ['GET', '/v1/pools', undefined],
+        ['POST', '/v1/journal/verify', undefined],
+        ['POST', '/v1/transfers', deposit()],
+        ['POST', '/v1/customers', { id: 'dave', name: 'Dave' }],
+      ] as const) {
+        const { status, body } = await api.call(
+          method,
+          path,
+          json === undefined ? { key: officer } : { key: officer, json },
+        );
+        expect(status).toBe(403);
+        expect(body.error).toMatchObject({ code: 'forbidden_role', details: { role: 'officer' } });
       }
     });
   });

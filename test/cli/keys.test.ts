@@ -1,6 +1,6 @@
 // Proves `ringfence keys create` as a user runs it: the printed secret authenticates with its role (and
-// customer), a customer key for an unknown customer is refused as customer_not_found, and bad roles are
-// usage errors.
+// customer), officer keys included, a customer key for an unknown customer is refused as customer_not_found,
+// and bad roles are usage errors.
 
 import { describe, expect, it } from 'vitest';
 import { authenticateApiKey } from '../../src/service/api-keys.ts';
@@ -35,6 +35,12 @@ describe.each(STORE_KINDS)('ringfence keys create on %s', (kind) => {
     const secret = /^secret: +(\S+)$/m.exec(customer.stdout)?.[1];
     expect(secret).toMatch(/^rf_customer_/);
 
+    const officer = await runCli(['keys', 'create', '--role', 'officer', '--db', seeded.db, '--json']);
+    expect(officer.code).toBe(0);
+    const officerKey = JSON.parse(officer.stdout) as { id: string; secret: string };
+    expect(officerKey).toMatchObject({ role: 'officer', customerId: null });
+    expect(officerKey.secret).toMatch(/^rf_officer_/);
+
     const store = await seeded.reopen();
     try {
       expect(await authenticateApiKey(store, created.secret)).toMatchObject({
@@ -45,6 +51,11 @@ describe.each(STORE_KINDS)('ringfence keys create on %s', (kind) => {
       expect(await authenticateApiKey(store, secret!)).toMatchObject({
         role: 'customer',
         customerId: 'cust-002',
+      });
+      expect(await authenticateApiKey(store, officerKey.secret)).toMatchObject({
+        id: officerKey.id,
+        role: 'officer',
+        customerId: null,
       });
       expect(await authenticateApiKey(store, `${created.secret}x`)).toBeNull();
     } finally {
@@ -83,6 +94,10 @@ describe('ringfence keys create usage', () => {
     [
       ['keys', 'create', '--role', 'auditor', '--customer', 'c', '--db', 'x.sqlite'],
       'an auditor key takes no --customer',
+    ],
+    [
+      ['keys', 'create', '--role', 'officer', '--customer', 'c', '--db', 'x.sqlite'],
+      'an officer key takes no --customer',
     ],
     [['keys', 'delete'], 'unknown action "keys delete"'],
   ])('refuses %j', async (args, message) => {

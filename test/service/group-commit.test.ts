@@ -33,6 +33,8 @@ function gatedStore(inner: LedgerStore) {
     readAccounts: () => inner.readAccounts(),
     appendCustodyEvents: (events) => inner.appendCustodyEvents(events),
     readCustodyEvents: () => inner.readCustodyEvents(),
+    appendSegregationEvents: (events) => inner.appendSegregationEvents(events),
+    readSegregationEvents: () => inner.readSegregationEvents(),
     insertApiKey: (key) => inner.insertApiKey(key),
     findApiKeyBySecretHash: (hash) => inner.findApiKeyBySecretHash(hash),
     close: () => inner.close(),

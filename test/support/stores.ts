@@ -93,7 +93,11 @@ export function locationOfTestStore(store: LedgerStore): TestStoreLocation {
 
 /** Runs raw SQL on the store's database over a separate connection, bypassing the store (trigger tests). */
 export async function executeRawSql(store: LedgerStore, sql: string): Promise<void> {
-  const where = locationOfTestStore(store);
+  await executeRawSqlAt(locationOfTestStore(store), sql);
+}
+
+/** Runs raw SQL on the database at `where`, whether or not a store holds it (e.g. to build an old schema). */
+export async function executeRawSqlAt(where: TestStoreLocation, sql: string): Promise<void> {
   if (where.kind === 'sqlite') {
     const db = new Database(where.location);
     try {

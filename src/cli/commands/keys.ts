@@ -17,8 +17,8 @@ const OPTIONS = {
 
 export const keysCommand: CliCommand = {
   name: 'keys',
-  summary: 'Create API keys (operator, customer or auditor)',
-  help: `Usage: ringfence keys create --role <operator|customer|auditor> [--customer <id>] --db <db> [--json]
+  summary: 'Create API keys (operator, customer, auditor or officer)',
+  help: `Usage: ringfence keys create --role <operator|customer|auditor|officer> [--customer <id>] --db <db> [--json]
 
 Creates an API key, stores only its SHA-256 hash and prints the secret once: keep it, it cannot be shown
 again. Works while a server runs on the same database.
@@ -27,9 +27,10 @@ Roles:
   operator   every route: registry, transfers, holds, keys' owners' affairs
   auditor    read-only: balances, pools, journal, verify
   customer   one customer's own accounts and instructions (needs --customer)
+  officer    approves residual-interest withdrawals (two officer approvals each); no other write access
 
 Options:
-  --role <role>     operator, customer or auditor
+  --role <role>     operator, customer, auditor or officer
   --customer <id>   The customer a customer key speaks for (must exist)
   --db <db>         SQLite file or postgres:// URL of the ledger
   --json            Print {"id","role","customerId","secret"}

@@ -664,6 +664,11 @@ export class LedgerEngine {
     return account === undefined ? undefined : snapshotAccount(account);
   }
 
+  /** Every account, read in place without copying (for whole-book computations such as the statement). */
+  iterateAccounts(): IterableIterator<Account> {
+    return this.accounts.values();
+  }
+
   /** Every account, in creation order. */
   listAccounts(): Account[] {
     return [...this.accounts.values()].map(snapshotAccount);

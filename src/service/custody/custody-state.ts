@@ -3,13 +3,13 @@
 // state and approvals, and every approval ever counted (for replay detection).
 
 import { assert } from '../../core/assert.ts';
+import { decodeCanonicalJson, encodeCanonicalJson } from '../../core/canonical-json.ts';
 import type { Address } from '../../core/custody/address.ts';
 import type { SignerRegistry } from '../../core/custody/parties.ts';
 import type { AllowlistEntry, Policy } from '../../core/custody/policy.ts';
 import { approvalKey, type CountedApproval } from '../../core/custody/signatures.ts';
 import type { WithdrawalRequest } from '../../core/custody/withdrawal-request.ts';
 import type { CustodyEventRecord } from '../../store/store.ts';
-import { decodeCanonicalJson, encodeCanonicalJson } from './canonical-json.ts';
 import type { CustodyEvent, WithdrawalDecidedEvent } from './custody-events.ts';
 
 /** The states of a withdrawal request (see docs/custody.md for the transitions). */

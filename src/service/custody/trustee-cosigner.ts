@@ -10,6 +10,7 @@ import {
   type SafeSignature,
   type SafeTransaction,
 } from '../../chain/index.ts';
+import { encodeCanonicalJson } from '../../core/canonical-json.ts';
 import { type Address, parseAddress } from '../../core/custody/address.ts';
 import { checkTimelockElapsed } from '../../core/custody/policy.ts';
 import { checkQuorum } from '../../core/custody/quorum.ts';
@@ -26,7 +27,6 @@ import type { LedgerEngine } from '../../core/ledger/engine.ts';
 import { availableOf, postedOf } from '../../core/ledger/state.ts';
 import type { LedgerStore } from '../../store/store.ts';
 import type { LedgerService } from '../ledger-service.ts';
-import { encodeCanonicalJson } from './canonical-json.ts';
 import { applyCustodyEvents, CustodyState } from './custody-state.ts';
 import type { SafeTxSigner } from './withdrawal-executor.ts';
 import { withdrawalSafeTransaction } from './withdrawal-executor.ts';

@@ -5,6 +5,7 @@
 
 import { encodeSafeSignatures, hashSafeTransaction } from '../../chain/index.ts';
 import { assert } from '../../core/assert.ts';
+import { encodeCanonicalJson } from '../../core/canonical-json.ts';
 import { type Address, parseAddress } from '../../core/custody/address.ts';
 import { buildSignerRegistry, type SignerInput } from '../../core/custody/parties.ts';
 import {
@@ -22,7 +23,6 @@ import { tokenAddressOf } from '../../core/custody/vault.ts';
 import { validateWithdrawalRequest } from '../../core/custody/withdrawal-request.ts';
 import type { LedgerStore } from '../../store/store.ts';
 import type { LedgerService } from '../ledger-service.ts';
-import { encodeCanonicalJson } from './canonical-json.ts';
 import type { CustodyEvent } from './custody-events.ts';
 import {
   applyCustodyEvent,

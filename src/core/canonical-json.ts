@@ -1,7 +1,7 @@
 // Canonical JSON for custody event bodies: object keys sorted at every level, bigints written as
 // {"$bigint":"<decimal>"} so they round-trip exactly, and nothing else special. Equal values give equal text.
 
-import { assert } from '../../core/assert.ts';
+import { assert } from './assert.ts';
 
 const BIGINT_KEY = '$bigint';
 
