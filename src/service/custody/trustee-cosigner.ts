@@ -27,6 +27,7 @@ import type { LedgerEngine } from '../../core/ledger/engine.ts';
 import { availableOf, postedOf } from '../../core/ledger/state.ts';
 import type { LedgerStore } from '../../store/store.ts';
 import type { LedgerService } from '../ledger-service.ts';
+import { applySegregationEvents, SegregationState } from '../segregation/segregation-state.ts';
 import { applyCustodyEvents, CustodyState } from './custody-state.ts';
 import type { SafeTxSigner } from './withdrawal-executor.ts';
 import { withdrawalSafeTransaction } from './withdrawal-executor.ts';
@@ -35,6 +36,7 @@ import { readHoldView } from './withdrawal-ledger.ts';
 /** The codes the co-signer adds to the core's (signature, quorum, timelock and trustee-basis codes). */
 export type TrusteeCosignErrorCode =
   | 'trustee_request_unknown'
+  | 'trustee_release_not_gated'
   | 'trustee_request_not_approved'
   | 'trustee_policy_changed'
   | 'trustee_transaction_mismatch'
@@ -73,6 +75,8 @@ export interface TrusteeCosignerOptions {
 /** The trustee's co-signer; one instance per trustee key. */
 export class TrusteeCosigner {
   readonly #state = new CustodyState();
+  /** The segregation events, read independently: a release needs the residual-interest gate's approval. */
+  readonly #segregation = new SegregationState();
   readonly #usedReleases = new Set<string>();
   readonly #clock: () => number;
 
@@ -220,6 +224,20 @@ export class TrusteeCosigner {
       nowMs,
     );
     if (!basis.ok) return basis;
+    if (basis.basis === 'house_release') {
+      // The booking alone is not enough: residual interest leaves segregation only through the gate
+      // (prior statement finalised, excess stays >= 0 and >= target, the 25% rule), so the booked transfer
+      // must be one the gate executed.
+      applySegregationEvents(this.#segregation, await this.options.store.readSegregationEvents());
+      const gated = this.#segregation.withdrawalsByTransfer.get(input.releaseTransferId ?? '');
+      if (gated?.status !== 'executed') {
+        return rejected(
+          'trustee_release_not_gated',
+          `transfer ${input.releaseTransferId} was not executed through the residual-interest gate`,
+          { releaseTransferId: input.releaseTransferId },
+        );
+      }
+    }
     // One booking backs one release: the same booked entry cannot be used to sign a second transfer.
     if (input.releaseTransferId !== null && basis.basis === 'house_release')
       this.#usedReleases.add(input.releaseTransferId);

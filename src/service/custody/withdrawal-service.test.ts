@@ -22,6 +22,7 @@ import {
 } from '../../../test/support/withdrawals.ts';
 import { buildSafeTransaction, encodeTokenTransfer } from '../../chain/index.ts';
 import { postedOf } from '../../core/ledger/state.ts';
+import { SegregationService } from '../segregation/segregation-service.ts';
 import { TrusteeCosigner } from './trustee-cosigner.ts';
 import { type WithdrawalResult, WithdrawalService } from './withdrawal-service.ts';
 import type { WithdrawalView } from './withdrawal-view.ts';
@@ -409,7 +410,7 @@ describe.each(STORE_KINDS)('trustee co-signer on %s', (kind) => {
     expect(codeOf(await h.trustee.cosignHouseRelease({ ...input, releaseTransferId: 'f'.repeat(32) }))).toBe(
       'trustee_sweep_without_basis',
     );
-    // Book fees as residual interest, then a residual-interest withdrawal of 5: that is a basis.
+    // Book fees as residual interest (10), then a residual-interest withdrawal of 5.
     const fee = {
       type: 'transfer',
       id: 'a'.repeat(32),
@@ -450,17 +451,42 @@ describe.each(STORE_KINDS)('trustee co-signer on %s', (kind) => {
     } as const;
     const booked = await h.ledger.submit([fee, release]);
     expect(booked.every((result) => result.ok)).toBe(true);
-    const signed = await h.trustee.cosignHouseRelease({ ...input, releaseTransferId: release.id });
+    // Booked straight into the ledger, around the residual-interest gate: the trustee refuses it.
+    expect(codeOf(await h.trustee.cosignHouseRelease({ ...input, releaseTransferId: release.id }))).toBe(
+      'trustee_release_not_gated',
+    );
+    // Through the gate: today's statement finalised, then a withdrawal of 5 out of residual interest of 5
+    // (over 25% of it, so two officers approve first).
+    const segregation = await SegregationService.open(h.ledger, { clock: () => h.clock.now });
+    const statement = await segregation.compute({ by: 'operator' });
+    if (!statement.ok) throw new Error(statement.error.code);
+    expect((await segregation.finalise(statement.value.id, 'officer-1')).ok).toBe(true);
+    const requested = await segregation.requestWithdrawal({
+      asset: 'USDC',
+      accountClass: 'derivatives',
+      amountMinor: 5n,
+      residualInterestAccountId: ids.residual('derivatives', 'USDC'),
+      houseEquityAccountId: ids.houseEquity('USDC'),
+      segregatedCustodyAccountId: ids.segregated('derivatives', 'USDC'),
+      houseCustodyAccountId: ids.houseCustody('USDC'),
+      reason: 'fees earned',
+      recipient: 'house treasury',
+      by: 'operator',
+    });
+    if (!requested.ok) throw new Error(requested.error.code);
+    await segregation.approveWithdrawal(requested.value.request.id, 'officer-1');
+    const gated = await segregation.approveWithdrawal(requested.value.request.id, 'officer-2');
+    expect(gated.ok && gated.value.status).toBe('executed');
+    const releaseTransferId = requested.value.request.transferId;
+    const signed = await h.trustee.cosignHouseRelease({ ...input, releaseTransferId });
     expect(signed.ok).toBe(true);
     // One booking backs one release.
-    expect(codeOf(await h.trustee.cosignHouseRelease({ ...input, releaseTransferId: release.id }))).toBe(
+    expect(codeOf(await h.trustee.cosignHouseRelease({ ...input, releaseTransferId }))).toBe(
       'trustee_sweep_without_basis',
     );
-    expect(
-      codeOf(
-        await h.trustee.cosignHouseRelease({ ...input, amountMinor: 6n, releaseTransferId: release.id }),
-      ),
-    ).toBe('trustee_transaction_mismatch');
+    expect(codeOf(await h.trustee.cosignHouseRelease({ ...input, amountMinor: 6n, releaseTransferId }))).toBe(
+      'trustee_transaction_mismatch',
+    );
   });
 
   it('refuses customer withdrawals it cannot verify for itself', async () => {
