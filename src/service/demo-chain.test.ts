@@ -7,11 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_KINDS } from '../../test/support/stores.ts';
 import { createChainAdapter, readSafeGuard, readTokenBalance } from '../chain/index.ts';
 import { checkInvariants } from '../core/ledger/invariants.ts';
+import { verifySeal } from '../core/segregation/sealed-statement.ts';
 import { demoVaultIds, seedDemoBook } from './demo-book.ts';
 import { type DemoChain, fundDemoVaults, startDemoChain } from './demo-chain.ts';
 import { type DemoCustody, openDemoCustody } from './demo-custody.ts';
+import { DEMO_PHANTOM_DEPOSIT_MINOR, runDemoSegregation } from './demo-segregation.ts';
 import { type DemoWithdrawalsReport, runDemoWithdrawals } from './demo-withdrawals.ts';
 import { LedgerService } from './ledger-service.ts';
+import { SegregationService } from './segregation/segregation-service.ts';
 
 describe.each(STORE_KINDS)('the on-chain demo (%s)', (kind) => {
   let demo: DemoChain;
@@ -124,5 +127,35 @@ describe.each(STORE_KINDS)('the on-chain demo (%s)', (kind) => {
         owner: demo.parties.customerWallet,
       }),
     ).toBe(report.executed.request.amountMinor + report.ready.amountMinor);
+  });
+
+  it('runs the segregation day: the reconciliation finds the seeded break, the statement counts it', async () => {
+    const segregation = await SegregationService.open(ledger);
+    const day = await runDemoSegregation(
+      ledger,
+      segregation,
+      createChainAdapter(demo.writer.publicClient),
+      2026,
+    );
+    const [only] = day.reconciliation.external.breaks;
+    expect(only).toMatchObject({
+      source: 'chain',
+      vaultId: demoVaultIds.customer('derivatives'),
+      asset: 'USDC',
+      direction: 'observed_below_ledger',
+      amountMinor: DEMO_PHANTOM_DEPOSIT_MINOR,
+    });
+    expect(day.reconciliation.internal.every((line) => line.balanced)).toBe(true);
+    expect(day.topUps.map((topUp) => [topUp.vaultId, topUp.amountMinor])).toEqual([
+      [demoVaultIds.customer('derivatives'), DEMO_PHANTOM_DEPOSIT_MINOR],
+    ]);
+    expect(verifySeal(day.statement)).toBe(true);
+    const usdc = day.statement.segments.find((s) => s.asset === 'USDC' && s.accountClass === 'derivatives');
+    expect(usdc?.unresolvedShortfallMinor).toBe(DEMO_PHANTOM_DEPOSIT_MINOR);
+    expect(usdc?.excessMinor).toBe(
+      usdc!.fundsHeldMinor - DEMO_PHANTOM_DEPOSIT_MINOR - usdc!.requirementMinor,
+    );
+    expect(day.statementHtml).toContain(day.statement.hash);
+    expect(day.statementHtml).toContain('Ringfence Demo Venue Ltd');
   });
 });

@@ -6,68 +6,12 @@
 //   target residual interest 100.00                    -> excess 200.00, over target 100.00
 // On Monday 2026-11-30 bob deposits 50.00 more (after Friday's cut-off).
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifySeal } from '../../src/core/segregation/sealed-statement.ts';
 import type { SegmentLines } from '../../src/core/segregation/statement.ts';
-import { LedgerService } from '../../src/service/ledger-service.ts';
-import {
-  SegregationService,
-  type SegregationServiceOptions,
-} from '../../src/service/segregation/segregation-service.ts';
-import { bookSetupCommands, deposit, houseCapital, ids, residualInterestDeposit } from '../support/book.ts';
-import { openTestStore, STORE_KINDS, type StoreKind } from '../support/stores.ts';
-
-const D = 'derivatives';
-const USDC = (units: number) => BigInt(units) * 1_000_000n;
-const FRIDAY_3PM = Date.UTC(2026, 10, 27, 15);
-const MONDAY_9AM = Date.UTC(2026, 10, 30, 9);
-
-const opened: LedgerService[] = [];
-afterEach(async () => {
-  for (const service of opened.splice(0)) await service.close();
-});
-
-interface Harness {
-  readonly ledger: LedgerService;
-  readonly segregation: SegregationService;
-  readonly clock: { nowMs: number };
-  reopen(options?: SegregationServiceOptions): Promise<SegregationService>;
-}
-
-async function book(kind: StoreKind, options: SegregationServiceOptions = {}): Promise<Harness> {
-  const store = await openTestStore(kind);
-  const clock = { nowMs: FRIDAY_3PM };
-  const ledger = await LedgerService.open(store, { clock: () => clock.nowMs });
-  opened.push(ledger);
-  const submit = async (commands: Parameters<LedgerService['submit']>[0]) => {
-    for (const result of await ledger.submit(commands)) expect(result.ok).toBe(true);
-  };
-  await submit(bookSetupCommands());
-  await submit([
-    houseCapital('USDC', USDC(1_000)),
-    deposit('alice', D, 'USDC', USDC(1_000)),
-    deposit('bob', D, 'USDC', USDC(300)),
-    residualInterestDeposit(D, 'USDC', USDC(200)),
-  ]);
-  const segregation = await SegregationService.open(ledger, { clock: () => clock.nowMs, ...options });
-  const target = await segregation.setTarget({
-    asset: 'USDC',
-    accountClass: D,
-    amountMinor: USDC(100),
-    approvalReference: 'board minute 2026-11-02 item 4',
-    by: 'officer-key',
-  });
-  expect(target.ok).toBe(true);
-  clock.nowMs = MONDAY_9AM;
-  await submit([deposit('bob', D, 'USDC', USDC(50))]);
-  return {
-    ledger,
-    segregation,
-    clock,
-    reopen: (reopenOptions = {}) =>
-      SegregationService.open(ledger, { clock: () => clock.nowMs, ...reopenOptions }),
-  };
-}
+import { ids } from '../support/book.ts';
+import { D, openSegregationBook, USDC } from '../support/segregation-book.ts';
+import { STORE_KINDS } from '../support/stores.ts';
 
 function usdcDerivatives(segments: readonly SegmentLines[]): SegmentLines {
   const segment = segments.find((s) => s.asset === 'USDC' && s.accountClass === D);
@@ -105,7 +49,7 @@ function withdrawal(amountMinor: bigint) {
 
 describe.each(STORE_KINDS)('segregation service on %s', (kind) => {
   it("computes Friday's statement as of Friday's close, seals it, and corrections reference the old seal", async () => {
-    const h = await book(kind);
+    const h = await openSegregationBook(kind);
     const draft = value(await h.segregation.compute({ businessDate: '2026-11-27', by: 'operator-key' }));
     const friday = usdcDerivatives(draft.segments);
     // Monday's 50.00 from bob is after the cut-off: the statement reports Friday's close.
@@ -173,7 +117,7 @@ describe.each(STORE_KINDS)('segregation service on %s', (kind) => {
   });
 
   it('refuses bad statement input and changes nothing', async () => {
-    const h = await book(kind);
+    const h = await openSegregationBook(kind);
     const before = h.segregation.state.headSeq;
     expect(codeOf(await h.segregation.compute({ businessDate: '2026-02-30', by: 'x' }))).toBe(
       'statement_business_date_invalid',
@@ -231,7 +175,7 @@ describe.each(STORE_KINDS)('segregation service on %s', (kind) => {
   });
 
   it('gates residual-interest withdrawals: prior statement, target override, the 25% rule, never a deficiency', async () => {
-    const h = await book(kind);
+    const h = await openSegregationBook(kind);
     const riBalance = () =>
       h.ledger.read((engine) => {
         const account = engine.getAccount(ids.residual(D, 'USDC'))!;
@@ -319,7 +263,7 @@ describe.each(STORE_KINDS)('segregation service on %s', (kind) => {
   });
 
   it('counts an unresolved unfavourable custodian break as a shortfall with a top-up until it is resolved', async () => {
-    const h = await book(kind);
+    const h = await openSegregationBook(kind);
     const alerts: string[] = [];
     h.segregation.subscribe((alert) => alerts.push(alert.code));
     // The books say vault:derivatives holds 1,550.00 USDC; the custodian reports 1,530.00 (20.00 short),
@@ -376,7 +320,7 @@ describe.each(STORE_KINDS)('segregation service on %s', (kind) => {
   });
 
   it('raises a critical deficiency when a shortfall exceeds the excess, and a late-finalisation warning', async () => {
-    const h = await book(kind);
+    const h = await openSegregationBook(kind);
     const csv = [
       'custodian,statement_date,vault_id,asset,balance',
       'Test Custodian,2026-11-30,vault:derivatives,USDC,1290',
@@ -405,7 +349,7 @@ describe.each(STORE_KINDS)('segregation service on %s', (kind) => {
   });
 
   it('computes the UK client-money calculation under the normal and the alternative approach', async () => {
-    const normal = await book(kind, { regime: 'uk_cass', clientMoneyApproach: 'normal' });
+    const normal = await openSegregationBook(kind, { regime: 'uk_cass', clientMoneyApproach: 'normal' });
     const friday = value(await normal.segregation.compute({ businessDate: '2026-11-27', by: 'x' }));
     // Normal approach: resource 1,500.00 against requirement 1,300.00 at Friday's close: excess 200.00.
     expect(friday.clientMoney.find((l) => l.asset === 'USDC' && l.accountClass === D)).toMatchObject({
@@ -416,7 +360,10 @@ describe.each(STORE_KINDS)('segregation service on %s', (kind) => {
       transferMinor: -USDC(200),
       outcome: 'excess',
     });
-    const alternative = await book(kind, { regime: 'uk_cass', clientMoneyApproach: 'alternative' });
+    const alternative = await openSegregationBook(kind, {
+      regime: 'uk_cass',
+      clientMoneyApproach: 'alternative',
+    });
     const fridayAlt = value(await alternative.segregation.compute({ businessDate: '2026-11-27', by: 'x' }));
     // Alternative approach: requirement(T-1) 1,300.00 + buffer (the target) 100.00 = 1,400.00 against
     // today's resource before the transfer, 1,550.00: withdraw 150.00.
