@@ -1,13 +1,11 @@
-// Proves the statement seal and the statement diff: a sealed statement verifies, any single changed field
-// (chosen at random by fast-check: a line of any segment, the cut-off, the business date, the statement it
-// supersedes, who finalised it) breaks the seal, the seal is tied to the journal head hash, and diffStatements
-// reports exactly the lines that changed, a one-sided segment counting as zeros.
+// Proves the statement seal and the statement diff on worked examples: a sealed statement verifies, a changed
+// supersedes reference or hash breaks the seal, the seal is tied to the journal head hash, and diffStatements
+// reports exactly the lines that changed, a one-sided segment counting as zeros. Properties over random
+// single-field edits are in sealed-statement.prop.test.ts.
 
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   diffStatements,
-  type SealedStatement,
   STATEMENT_LINES,
   type StatementBody,
   sealStatement,
@@ -67,78 +65,6 @@ const BODY: StatementBody = {
 
 const SEALED = sealStatement(BODY, T0 + 100_000_000, 'officer-1');
 
-type Mutation = (statement: SealedStatement) => SealedStatement;
-
-function withLine(segmentIndex: number, line: keyof SegmentLines, deltaMinor: bigint): Mutation {
-  return (statement) => ({
-    ...statement,
-    segments: statement.segments.map((s, i) =>
-      i === segmentIndex ? { ...s, [line]: (s[line] as bigint) + deltaMinor } : s,
-    ),
-  });
-}
-
-/** Every kind of single-field change, each changing the field to a different value. */
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc
-    .tuple(
-      fc.nat({ max: BODY.segments.length - 1 }),
-      fc.constantFrom(...STATEMENT_LINES.map(([line]) => line)),
-      fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }).filter((d) => d !== 0n),
-    )
-    .map(([segment, line, delta]) => withLine(segment, line, delta)),
-  fc
-    .integer({ min: 0, max: 1_000_000 })
-    .filter((seq) => seq !== BODY.cutoff.seq)
-    .map(
-      (seq): Mutation =>
-        (s) => ({ ...s, cutoff: { ...s.cutoff, seq } }),
-    ),
-  fc
-    .stringMatching(/^[0-9a-f]{64}$/)
-    .filter((hash) => hash !== BODY.cutoff.headHash)
-    .map(
-      (headHash): Mutation =>
-        (s) => ({ ...s, cutoff: { ...s.cutoff, headHash } }),
-    ),
-  fc
-    .date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
-    .map((d) => d.toISOString().slice(0, 10))
-    .filter((date) => date !== BODY.businessDate)
-    .map(
-      (businessDate): Mutation =>
-        (s) => ({ ...s, businessDate }),
-    ),
-  fc.record({ id: fc.string({ minLength: 1 }), hash: fc.stringMatching(/^[0-9a-f]{64}$/) }).map(
-    (supersedes): Mutation =>
-      (s) => ({ ...s, supersedes }),
-  ),
-  fc
-    .string()
-    .filter((who) => who !== SEALED.finalisedBy)
-    .map(
-      (finalisedBy): Mutation =>
-        (s) => ({ ...s, finalisedBy }),
-    ),
-  fc
-    .nat()
-    .filter((ms) => ms !== SEALED.finalisedAtMs)
-    .map(
-      (finalisedAtMs): Mutation =>
-        (s) => ({ ...s, finalisedAtMs }),
-    ),
-  fc.nat({ max: BODY.segments.length - 1 }).map((index): Mutation => withStatus(index)),
-);
-
-function withStatus(segmentIndex: number): Mutation {
-  return (statement) => ({
-    ...statement,
-    segments: statement.segments.map((s, i) =>
-      i === segmentIndex ? { ...s, status: s.status === 'deficient' ? 'compliant' : 'deficient' } : s,
-    ),
-  });
-}
-
 describe('sealStatement and verifySeal', () => {
   it('a sealed statement verifies, and carries its finalisation fields and a SHA-256 hex hash', () => {
     expect(verifySeal(SEALED)).toBe(true);
@@ -146,17 +72,6 @@ describe('sealStatement and verifySeal', () => {
     expect(SEALED.hash).toMatch(/^[0-9a-f]{64}$/);
     // Sealing is deterministic: the same statement gives the same hash.
     expect(sealStatement(BODY, T0 + 100_000_000, 'officer-1').hash).toBe(SEALED.hash);
-  });
-
-  it('changing any single field breaks the seal', () => {
-    fc.assert(
-      fc.property(mutation, (mutate) => {
-        const changed = mutate(SEALED);
-        expect(changed).not.toEqual(SEALED);
-        expect(changed.hash).toBe(SEALED.hash);
-        expect(verifySeal(changed)).toBe(false);
-      }),
-    );
   });
 
   it('a superseding reference changed after sealing breaks the seal', () => {
@@ -262,35 +177,5 @@ describe('diffStatements', () => {
       expect(difference.changeMinor).toBe(-difference.fromMinor);
     }
     expect(diffStatements({ segments: [] }, { segments: [] })).toEqual([]);
-  });
-
-  it('from + change = to on every reported line, and unreported lines are equal (random edits)', () => {
-    fc.assert(
-      fc.property(mutation, (mutate) => {
-        const changed = mutate(SEALED);
-        const differences = diffStatements(SEALED, changed);
-        for (const [index, before] of SEALED.segments.entries()) {
-          const after = changed.segments[index]!;
-          for (const [line] of STATEMENT_LINES) {
-            const reported = differences.filter(
-              (d) => d.asset === before.asset && d.accountClass === before.accountClass && d.line === line,
-            );
-            if (before[line] === after[line]) expect(reported).toEqual([]);
-            else {
-              expect(reported).toEqual([
-                {
-                  asset: before.asset,
-                  accountClass: before.accountClass,
-                  line,
-                  fromMinor: before[line],
-                  toMinor: after[line],
-                  changeMinor: after[line] - before[line],
-                },
-              ]);
-            }
-          }
-        }
-      }),
-    );
   });
 });
