@@ -5,7 +5,8 @@ import type { ApiKeyRole } from '../store/store.ts';
 
 /**
  * Who is calling: the key's role and, for customer keys, the one customer it speaks for. Officers approve
- * residual-interest withdrawals and otherwise have no write access.
+ * residual-interest withdrawals and set targets (only they may), compute and finalise segregation statements
+ * and resolve breaks, and otherwise have no write access.
  */
 export type Principal =
   | { readonly role: 'operator' | 'auditor' | 'officer'; readonly keyId: string; readonly customerId: null }

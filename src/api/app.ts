@@ -21,9 +21,11 @@ import { registerHoldRoutes } from './routes/hold-routes.ts';
 import { registerHotWalletRoutes } from './routes/hot-wallet-routes.ts';
 import { registerJournalRoutes } from './routes/journal-routes.ts';
 import { registerPoolRoutes } from './routes/pool-routes.ts';
+import { registerSegregationRoutes } from './routes/segregation-routes.ts';
 import { registerTransferRoutes } from './routes/transfer-routes.ts';
 import { registerVaultRoutes } from './routes/vault-routes.ts';
 import { registerWithdrawalRoutes } from './routes/withdrawal-routes.ts';
+import type { SegregationApiServices } from './segregation-services.ts';
 import { validationHook } from './validation-hook.ts';
 
 /** Largest request body: a full batch of BATCH_COMMANDS_MAX two-leg transfers fits with room to spare. */
@@ -36,11 +38,13 @@ export const OPENAPI_PATH = '/openapi.json';
 export interface CreateAppOptions {
   /** The custody services; without them the custody routes answer 503 `custody_unavailable`. */
   readonly custody?: CustodyApiServices;
+  /** The segregation services; without them the /v1/segregation routes answer 503 `segregation_unavailable`. */
+  readonly segregation?: SegregationApiServices;
 }
 
 /** Builds the API over `service`; nothing listens until `startServer` (or a test) calls `fetch`. */
 export function createApp(service: LedgerService, options: CreateAppOptions = {}): OpenAPIHono<AppEnv> {
-  const { custody } = options;
+  const { custody, segregation } = options;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(renderError);
   app.notFound((c) => {
@@ -71,10 +75,11 @@ export function createApp(service: LedgerService, options: CreateAppOptions = {}
   registerCustodySetupRoutes(app, service, custody);
   registerDepositRoutes(app, service, custody);
   registerHotWalletRoutes(app, service, custody);
+  registerSegregationRoutes(app, service, segregation);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key: operator, auditor or customer role',
+    description: 'An API key: operator, auditor, customer or officer role',
   });
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
@@ -82,7 +87,7 @@ export function createApp(service: LedgerService, options: CreateAppOptions = {}
       title: 'Ringfence ledger API',
       version: '1',
       description:
-        'A segregated double-entry ledger with custody: vaults, withdrawal policies, approvals and execution. Amounts are decimal strings at the asset scale.',
+        'A segregated double-entry ledger with custody (vaults, withdrawal policies, approvals and execution) and segregation (the daily statement, reconciliation, the residual-interest gate and alerts). Amounts are decimal strings at the asset scale.',
     },
   });
   return app;

@@ -1,6 +1,6 @@
 // Bearer-key authentication and role checks: every /v1 route needs a known key, and each route names
 // the roles it admits (operator: everything; auditor: reads and verify; customer: its own affairs; officer:
-// approving residual-interest withdrawals, nothing else).
+// the segregation controls: residual-interest approvals and targets, statements, break resolutions).
 
 import type { MiddlewareHandler } from 'hono';
 import { assert } from '../core/assert.ts';

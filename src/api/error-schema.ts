@@ -24,13 +24,13 @@ const ERROR_DESCRIPTIONS: Readonly<Record<ErrorStatus, string>> = {
   400: 'The request is malformed: request_invalid, amount_*, transfer_id_invalid and other input codes',
   401: 'unauthorized: the API key is missing or unknown',
   403: 'forbidden_role or forbidden_not_own_account',
-  404: 'not_found: no such id',
+  404: 'not_found, or a segregation *_unknown code: no such id',
   409: 'The id is taken: idempotency_*, *_already_exists, *_already_registered or withdrawal_request_conflict',
-  413: 'batch_too_large or request_too_large',
-  415: 'media_type_unsupported: the body is not application/json',
-  422: 'The ledger or custody refuses the request: segregation_*, hold_*, withdrawal_*, policy_*, quorum_*, trustee_* ...',
+  413: 'batch_too_large, request_too_large or custodian_statement_too_large',
+  415: 'media_type_unsupported: the body is not application/json (text/csv for a custodian statement)',
+  422: 'The ledger, custody or segregation refuses the request: segregation_*, hold_*, withdrawal_*, policy_*, quorum_*, trustee_*, statement_*, residual_interest_* ...',
   500: 'internal_error',
-  503: 'service_unavailable (storage failed or the writer stopped), custody_unavailable (no custody services) or chain_unavailable',
+  503: 'service_unavailable (storage failed or the writer stopped), custody_unavailable (no custody services), segregation_unavailable (no segregation services) or chain_unavailable',
 };
 
 type ErrorResponse = {

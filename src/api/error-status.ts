@@ -1,5 +1,6 @@
 // The one table that maps every error code the API can return to its HTTP status. Rejection codes come
-// from the ledger rules (core), from amount parsing (money), from custody (core and service) and from the
+// from the ledger rules (core), from amount parsing (money), from custody (core and service), from
+// segregation (core and service: the statement, reconciliation, the residual-interest gate) and from the
 // HTTP layer itself (auth, input).
 
 /** The statuses an error response can carry. */
@@ -74,12 +75,28 @@ export const ERROR_STATUS = {
   deposit_vault_address_invalid: 400,
   deposit_sender_address_invalid: 400,
   deposit_customer_id_invalid: 400,
+  // Segregation input that is malformed in itself: a date that is no date, a withdrawal of nothing, a
+  // custodian statement file that does not follow format v1.
+  statement_business_date_invalid: 400,
+  residual_interest_amount_invalid: 400,
+  custodian_statement_empty: 400,
+  custodian_statement_header_invalid: 400,
+  custodian_statement_row_invalid: 400,
+  custodian_statement_mixed: 400,
+  custodian_statement_amount_invalid: 400,
+  custodian_statement_duplicate_row: 400,
   // 401 and 403: who is asking, and whether they may.
   unauthorized: 401,
   forbidden_role: 403,
   forbidden_not_own_account: 403,
   // 404: a GET of an id (or a path) that does not exist.
   not_found: 404,
+  // 404, segregation: a statement, reconciliation, break or residual-interest withdrawal id that does not
+  // exist, whether read or written to.
+  statement_unknown: 404,
+  reconciliation_unknown: 404,
+  break_unknown: 404,
+  ri_withdrawal_unknown: 404,
   // 409: the id is taken, by other content or by an earlier failure.
   idempotency_id_reused_with_different_content: 409,
   idempotency_id_already_failed: 409,
@@ -95,6 +112,7 @@ export const ERROR_STATUS = {
   // 413 and 415: the request is too large or not JSON.
   batch_too_large: 413,
   request_too_large: 413,
+  custodian_statement_too_large: 413,
   media_type_unsupported: 415,
   // 422: well-formed, but the ledger's rules or state refuse it.
   asset_unknown: 422,
@@ -186,6 +204,7 @@ export const ERROR_STATUS = {
   trustee_coverage_breached: 422,
   trustee_rebalance_outside_segregation: 422,
   trustee_request_unknown: 422,
+  trustee_release_not_gated: 422,
   trustee_request_not_approved: 422,
   trustee_policy_changed: 422,
   trustee_transaction_mismatch: 422,
@@ -199,10 +218,36 @@ export const ERROR_STATUS = {
   deposit_asset_scale_mismatch: 422,
   deposit_tokens_none: 422,
   deposit_senders_too_many: 422,
+  // 422, segregation: the registry, the statement's life cycle, reconciliation against the registry, breaks,
+  // the residual-interest gate and its approvals. A residual-interest withdrawal posted as a bare transfer
+  // is refused: house money leaves segregation only through the gate.
+  segregation_asset_unknown: 422,
+  segregation_account_class_unknown: 422,
+  segregation_amount_invalid: 422,
+  segregation_text_invalid: 422,
+  statement_cutoff_invalid: 422,
+  statement_already_finalised: 422,
+  statement_not_finalised: 422,
+  statement_correction_required: 422,
+  statement_supersedes_invalid: 422,
+  custodian_statement_vault_unknown: 422,
+  custodian_statement_asset_unknown: 422,
+  client_money_input_invalid: 422,
+  break_not_open: 422,
+  ri_withdrawal_account_invalid: 422,
+  ri_withdrawal_not_awaiting_approval: 422,
+  ri_withdrawal_officer_already_approved: 422,
+  ri_withdrawal_ledger_rejected: 422,
+  residual_interest_statement_not_finalised: 422,
+  residual_interest_withdrawal_creates_deficiency: 422,
+  residual_interest_below_target_override_required: 422,
+  residual_interest_over_25_percent_approval_required: 422,
+  residual_interest_withdrawal_requires_gate: 422,
   // 5xx: the service, not the request, failed.
   internal_error: 500,
   service_unavailable: 503,
   custody_unavailable: 503,
+  segregation_unavailable: 503,
   chain_unavailable: 503,
 } as const satisfies Record<string, ErrorStatus>;
 

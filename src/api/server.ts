@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import type { LedgerService } from '../service/ledger-service.ts';
 import { createApp } from './app.ts';
 import type { CustodyApiServices } from './custody-services.ts';
+import type { SegregationApiServices } from './segregation-services.ts';
 
 /** The loopback address the server binds unless told otherwise. */
 export const DEFAULT_HOST = '127.0.0.1';
@@ -18,6 +19,8 @@ export interface StartServerOptions {
   readonly host?: string;
   /** The custody services; without them the custody routes answer 503 `custody_unavailable`. */
   readonly custody?: CustodyApiServices;
+  /** The segregation services; without them the /v1/segregation routes answer 503 `segregation_unavailable`. */
+  readonly segregation?: SegregationApiServices;
 }
 
 /** A listening server: its base URL and port, and `close` to stop accepting and wait for open requests. */
@@ -34,10 +37,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const host = options.host ?? DEFAULT_HOST;
   // The API trusts bearer keys over plain HTTP: it is meant to sit behind a local TLS-terminating proxy.
   if (!LOOPBACK_HOSTS.has(host)) throw new RangeError(`the API binds loopback only, not ${host}`);
-  const app =
-    options.custody === undefined
-      ? createApp(options.service)
-      : createApp(options.service, { custody: options.custody });
+  const app = createApp(options.service, {
+    ...(options.custody === undefined ? {} : { custody: options.custody }),
+    ...(options.segregation === undefined ? {} : { segregation: options.segregation }),
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(started));
     started.once('error', reject);

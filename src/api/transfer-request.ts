@@ -55,8 +55,9 @@ const fail = (code: string, message: string, details?: Rejection['details']): Bu
 });
 
 /**
- * Checks, in order: the id; for customer keys the kind, the instruction and that every leg debits one
- * of the customer's own accounts; then each leg's asset and amount (parsed at the asset's scale).
+ * Checks, in order: the id; that the kind is not a residual-interest withdrawal (only the gate books those);
+ * for customer keys the kind, the instruction and that every leg debits one of the customer's own accounts;
+ * then each leg's asset and amount (parsed at the asset's scale).
  */
 export function buildTransferCommand(
   engine: LedgerEngine,
@@ -65,6 +66,15 @@ export function buildTransferCommand(
 ): BuildTransferResult {
   const id = normaliseTransferId(request.id);
   if (id === null) return fail('transfer_id_invalid', 'id must be 32 hex digits or a UUID');
+  // House money leaves segregation only through the residual-interest gate (prior statement finalised,
+  // excess kept, officers for overrides and the 25% rule), never as a bare transfer (CFTC 1.23, NFA §16).
+  if (request.kind === 'residual_interest_withdrawal') {
+    return fail(
+      'residual_interest_withdrawal_requires_gate',
+      'residual interest leaves segregation only through POST /v1/segregation/residual-interest/withdrawals',
+      { kind: request.kind },
+    );
+  }
   let instructedBy = request.instructedBy ?? null;
   if (principal.customerId !== null) {
     const customerId = principal.customerId;

@@ -40,19 +40,69 @@ export function serverTarget(
 /** Sends one request and returns the parsed JSON body; an error response throws a CliError with its code. */
 export async function requestJson(
   target: ServerTarget,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   body?: unknown,
 ): Promise<unknown> {
+  const { response, text } = await send(target, method, path, {
+    accept: 'application/json',
+    ...(body === undefined ? {} : { contentType: 'application/json', body: JSON.stringify(body) }),
+  });
+  const parsed = parseJsonOrThrow(response, text, method, path);
+  if (!response.ok) throw errorFromResponse(response.status, parsed);
+  return parsed;
+}
+
+/**
+ * Sends one request whose success answer is a document (CSV, HTML, plain text) and returns its text; `body`
+ * is sent as is with its content type. An error response (the JSON envelope) throws a CliError with its code.
+ */
+export async function requestText(
+  target: ServerTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: { readonly contentType: string; readonly text: string },
+): Promise<string> {
+  const { response, text } = await send(target, method, path, {
+    accept: '*/*',
+    ...(body === undefined ? {} : { contentType: body.contentType, body: body.text }),
+  });
+  if (!response.ok) throw errorFromResponse(response.status, parseJsonOrThrow(response, text, method, path));
+  return text;
+}
+
+/** Sends `body` (already encoded, with its content type) and returns the parsed JSON answer. */
+export async function requestJsonWithBody(
+  target: ServerTarget,
+  method: 'POST',
+  path: string,
+  body: { readonly contentType: string; readonly text: string },
+): Promise<unknown> {
+  const { response, text } = await send(target, method, path, {
+    accept: 'application/json',
+    contentType: body.contentType,
+    body: body.text,
+  });
+  const parsed = parseJsonOrThrow(response, text, method, path);
+  if (!response.ok) throw errorFromResponse(response.status, parsed);
+  return parsed;
+}
+
+async function send(
+  target: ServerTarget,
+  method: string,
+  path: string,
+  options: { readonly accept: string; readonly contentType?: string; readonly body?: string },
+): Promise<{ response: Response; text: string }> {
   const init: RequestInit = {
     method,
     headers: {
       authorization: `Bearer ${target.key}`,
-      accept: 'application/json',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      accept: options.accept,
+      ...(options.contentType === undefined ? {} : { 'content-type': options.contentType }),
     },
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(options.body === undefined ? {} : { body: options.body }),
   };
   let response: Response;
   try {
@@ -69,18 +119,18 @@ export async function requestJson(
       },
     );
   }
-  const text = await response.text();
-  let parsed: unknown;
+  return { response, text: await response.text() };
+}
+
+function parseJsonOrThrow(response: Response, text: string, method: string, path: string): unknown {
   try {
-    parsed = text.length === 0 ? null : JSON.parse(text);
+    return text.length === 0 ? null : JSON.parse(text);
   } catch {
     throw new CliError(
       'response_invalid',
       `${method} ${path} answered ${response.status} with a body that is not JSON`,
     );
   }
-  if (!response.ok) throw errorFromResponse(response.status, parsed);
-  return parsed;
 }
 
 /** Builds a query string from the options that are set. */

@@ -14,6 +14,7 @@ import { holdsCommand } from './commands/holds.ts';
 import { journalCommand } from './commands/journal.ts';
 import { keysCommand } from './commands/keys.ts';
 import { poolsCommand } from './commands/pools.ts';
+import { segregationCommand } from './commands/segregation.ts';
 import { serveCommand } from './commands/serve.ts';
 import { transferCommand } from './commands/transfer.ts';
 import { withdrawalsCommand } from './commands/withdrawals.ts';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CliCommand[] = [
   transferCommand,
   withdrawalsCommand,
   custodyCommand,
+  segregationCommand,
   journalCommand,
 ];
 
@@ -47,7 +49,7 @@ ${lines.join('\n')}
 
 Run "ringfence <command> --help" for a command's options. Every command takes --json for machine output.
 Read commands ask a server (--url or $RINGFENCE_URL, --key or $RINGFENCE_KEY); balances, accounts, pools
-and holds can read a database directly with --db.
+and holds can read a database directly with --db, and segregation can also run on it with --db.
 
 Exit codes: 0 success, 1 refused or failed (the error code is printed), 2 invalid command line.
 `;

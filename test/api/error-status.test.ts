@@ -1,6 +1,6 @@
-// Proves the error table is complete: every rejection code the ledger rules, the engine, amount parsing and
-// custody (core and service) can return (read from their sources) has a status, and each status class holds
-// what it should.
+// Proves the error table is complete: every rejection code the ledger rules, the engine, amount parsing,
+// custody and segregation (core and service) can return (read from their sources) has a status, and each
+// status class holds what it should.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,12 @@ const SOURCES = [
   ...['src/core/custody', 'src/service/custody'].map((directory) => ({
     directory,
     patterns: [CODE_UNION_PATTERN, /\b(?:rejected|fail|deny)\(\s*'([a-z][a-z0-9_]+)'/g],
+  })),
+  // Segregation core and service: every `type ...ErrorCode =` union (the statement, the gate, the custodian
+  // statement, client money; AlertCode names alerts, not rejections) and rejected('code', ...).
+  ...['src/core/segregation', 'src/service/segregation'].map((directory) => ({
+    directory,
+    patterns: [/type \w*ErrorCode\s*=((?:\s*\|?\s*'[a-z0-9_]+')+)/g, /\brejected\(\s*'([a-z][a-z0-9_]+)'/g],
   })),
   // Amount parsing: the AmountErrorCode union.
   { directory: 'src/core/money', patterns: [/\|\s*'(amount_[a-z_]+)'/g] },
@@ -47,11 +53,14 @@ function rejectionCodesInCore(): Set<string> {
 describe('error status table', () => {
   it('has a status for every rejection code in core', () => {
     const codes = rejectionCodesInCore();
-    expect(codes.size).toBeGreaterThan(150);
+    expect(codes.size).toBeGreaterThan(180);
     for (const code of [
       'policy_platform_unilateral_quorum',
       'withdrawal_request_conflict',
       'quorum_not_reached',
+      'statement_correction_required',
+      'residual_interest_over_25_percent_approval_required',
+      'custodian_statement_duplicate_row',
     ]) {
       expect(codes).toContain(code);
     }
@@ -78,7 +87,16 @@ describe('error status table', () => {
       ) {
         expect(status).toBe(409);
       }
-      if (code.startsWith('segregation_') && code !== 'segregation_class_unknown') expect(status).toBe(422);
+      if (
+        code.startsWith('segregation_') &&
+        code !== 'segregation_class_unknown' &&
+        code !== 'segregation_unavailable'
+      )
+        expect(status).toBe(422);
+      if (code.endsWith('_unknown') && /^(statement|reconciliation|break|ri_withdrawal)_/.test(code))
+        expect(status).toBe(404);
+      if (code.startsWith('residual_interest_') && code !== 'residual_interest_amount_invalid')
+        expect(status).toBe(422);
       if (code.startsWith('correction_')) expect(status).toBe(422);
     }
     expect(statusOfErrorCode('unauthorized')).toBe(401);
@@ -89,6 +107,8 @@ describe('error status table', () => {
     expect(statusOfErrorCode('service_unavailable')).toBe(503);
     expect(statusOfErrorCode('custody_unavailable')).toBe(503);
     expect(statusOfErrorCode('chain_unavailable')).toBe(503);
+    expect(statusOfErrorCode('segregation_unavailable')).toBe(503);
+    expect(statusOfErrorCode('residual_interest_withdrawal_requires_gate')).toBe(422);
     expect(statusOfErrorCode('policy_platform_unilateral_quorum')).toBe(422);
     expect(statusOfErrorCode('withdrawal_request_conflict')).toBe(409);
     expect(statusOfErrorCode('internal_error')).toBe(500);

@@ -3,17 +3,21 @@
 // and `expectUnchanged`, which proves a request changed neither the journal nor any balance. With
 // `custody: true` it also serves a withdrawal service over a fake chain executor and the real trustee
 // co-signer (the fixture parties' signers, the standard policy on vault:derivatives, one allowlisted address).
+// With `segregation` it serves the segregation service on the harness clock (and a chain adapter, if given).
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { expect } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import type { AppEnv } from '../../src/api/app-env.ts';
 import type { CustodyApiServices } from '../../src/api/custody-services.ts';
+import type { SegregationApiServices } from '../../src/api/segregation-services.ts';
+import type { ChainAdapter } from '../../src/chain/chain-adapter.ts';
 import type { Command } from '../../src/core/ledger/types.ts';
 import { createApiKey } from '../../src/service/api-keys.ts';
 import { TrusteeCosigner } from '../../src/service/custody/trustee-cosigner.ts';
 import { WithdrawalService } from '../../src/service/custody/withdrawal-service.ts';
 import { LedgerService } from '../../src/service/ledger-service.ts';
+import { SegregationService } from '../../src/service/segregation/segregation-service.ts';
 import {
   bookSetupCommands,
   booksFingerprint,
@@ -37,9 +41,12 @@ export interface HarnessKeys {
   readonly auditor: string;
   readonly alice: string;
   readonly bob: string;
+  /** Two officers: residual-interest withdrawals need two distinct officer approvals. */
+  readonly officer: string;
+  readonly officer2: string;
 }
 
-/** What a request answered: its status and its parsed JSON body. */
+/** What a request answered: its status and its parsed JSON body (the text itself for text/* responses). */
 export interface CallResult {
   readonly status: number;
   // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies dynamically.
@@ -72,7 +79,12 @@ export interface ApiHarnessOptions {
   readonly executor?: FakeExecutor;
   /** Extra custody services (deposit crediting) to serve. */
   readonly deposits?: CustodyApiServices['deposits'];
+  /** Serve the segregation routes; `{ chain }` adds a chain adapter for chain reconciliation. */
+  readonly segregation?: boolean | { readonly chain: ChainAdapter | null };
 }
+
+/** The firm the harness's segregation services name on documents. */
+export const HARNESS_FIRM_NAME = 'Harness Futures LLC';
 
 /** A fresh, funded ledger behind the app, with keys and helpers. */
 export interface ApiHarness {
@@ -80,12 +92,16 @@ export interface ApiHarness {
   readonly service: LedgerService;
   readonly store: TestStore;
   readonly keys: HarnessKeys;
+  /** The id of each key (what the API records as `by`, `resolvedBy`, an approving officer). */
+  readonly keyIds: Readonly<Record<keyof HarnessKeys, string>>;
   /** The custody services, when opened with `custody: true`. */
   readonly custody: CustodyHarness | null;
+  /** The segregation services, when opened with `segregation`. */
+  readonly segregation: SegregationApiServices | null;
   /** The service's clock in ms; tests move it forward to expire holds. */
   nowMs: number;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
-  /** Runs `action` and asserts the journal head, every balance (in memory and in storage) and the custody events are unchanged. */
+  /** Runs `action` and asserts the journal head, every balance (in memory and in storage) and the custody and segregation events are unchanged. */
   expectUnchanged(action: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
@@ -110,15 +126,35 @@ export async function openApiHarness(kind: StoreKind, options: ApiHarnessOptions
     const results = await service.submit(commands);
     for (const result of results) if (!result.ok) throw new Error(`setup rejected: ${result.error.code}`);
   }
-  const keys: HarnessKeys = {
-    operator: (await createApiKey(store, 'operator', null)).secret,
-    auditor: (await createApiKey(store, 'auditor', null)).secret,
-    alice: (await createApiKey(store, 'customer', 'alice')).secret,
-    bob: (await createApiKey(store, 'customer', 'bob')).secret,
+  const created = {
+    operator: await createApiKey(store, 'operator', null),
+    auditor: await createApiKey(store, 'auditor', null),
+    alice: await createApiKey(store, 'customer', 'alice'),
+    bob: await createApiKey(store, 'customer', 'bob'),
+    officer: await createApiKey(store, 'officer', null),
+    officer2: await createApiKey(store, 'officer', null),
   };
+  const keys = Object.fromEntries(
+    Object.entries(created).map(([name, key]) => [name, key.secret]),
+  ) as unknown as HarnessKeys;
+  const keyIds = Object.fromEntries(
+    Object.entries(created).map(([name, key]) => [name, key.record.id]),
+  ) as unknown as Record<keyof HarnessKeys, string>;
   const custody =
     options.custody === true ? await openCustody(service, store, () => harness.nowMs, options) : null;
-  const app = custody === null ? createApp(service) : createApp(service, { custody });
+  const segregation =
+    options.segregation === undefined || options.segregation === false
+      ? null
+      : {
+          service: await SegregationService.open(service, { clock: () => harness.nowMs }),
+          chain: options.segregation === true ? null : options.segregation.chain,
+          firmName: HARNESS_FIRM_NAME,
+          clock: () => harness.nowMs,
+        };
+  const app = createApp(service, {
+    ...(custody === null ? {} : { custody }),
+    ...(segregation === null ? {} : { segregation }),
+  });
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
@@ -132,9 +168,11 @@ export async function openApiHarness(kind: StoreKind, options: ApiHarnessOptions
       body === undefined ? { method, headers } : { method, headers, body },
     );
     const text = await response.text();
+    // CSV, HTML and plain-text views come back as text; everything else is JSON.
+    const json = !/^text\//.test(response.headers.get('content-type') ?? '');
     return {
       status: response.status,
-      body: text.length > 0 ? JSON.parse(text) : null,
+      body: text.length === 0 ? null : json ? JSON.parse(text) : text,
       headers: response.headers,
     };
   };
@@ -143,8 +181,10 @@ export async function openApiHarness(kind: StoreKind, options: ApiHarnessOptions
     const storedHeadSeq = await store.readHeadSeq();
     const storedAccounts = await store.readAccounts();
     const custodyEvents = await store.readCustodyEvents();
-    return JSON.stringify({ books, storedHeadSeq, storedAccounts, custodyEvents }, (_key, value) =>
-      typeof value === 'bigint' ? value.toString() : value,
+    const segregationEvents = await store.readSegregationEvents();
+    return JSON.stringify(
+      { books, storedHeadSeq, storedAccounts, custodyEvents, segregationEvents },
+      (_key, value) => (typeof value === 'bigint' ? value.toString() : value),
     );
   };
   return Object.assign(harness, {
@@ -152,7 +192,9 @@ export async function openApiHarness(kind: StoreKind, options: ApiHarnessOptions
     service,
     store,
     keys,
+    keyIds,
     custody,
+    segregation,
     call,
     async expectUnchanged(action: () => Promise<void>) {
       const before = await fingerprint();

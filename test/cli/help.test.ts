@@ -15,6 +15,7 @@ const COMMANDS = [
   'transfer',
   'withdrawals',
   'custody',
+  'segregation',
   'journal',
 ];
 

@@ -5,7 +5,9 @@
 // older behaviour: no chain, and a book seeded before is reused.
 
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createChainAdapter } from '../../chain/index.ts';
 import { createApiKey } from '../../service/api-keys.ts';
 import {
   DEMO_FEATURED_CUSTOMER_ID,
@@ -17,14 +19,21 @@ import {
 } from '../../service/demo-book.ts';
 import { fundDemoVaults, startDemoChain } from '../../service/demo-chain.ts';
 import { type DemoCustody, openDemoCustody } from '../../service/demo-custody.ts';
+import {
+  DEMO_FIRM_NAME,
+  type DemoSegregationReport,
+  runDemoSegregation,
+} from '../../service/demo-segregation.ts';
 import { runDemoWithdrawals } from '../../service/demo-withdrawals.ts';
 import type { LedgerService } from '../../service/ledger-service.ts';
+import { SegregationService } from '../../service/segregation/segregation-service.ts';
 import { isPostgresUrl } from '../../store/open-store.ts';
 import { parseCommandArgs, parsePort, rejectPositionals } from '../args.ts';
 import { usageError } from '../cli-error.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { describeDatabase, openLedger } from '../database.ts';
 import { type DemoChainRun, demoChainJson, renderDemoChain } from '../demo-chain-output.ts';
+import { demoSegregationJson, renderDemoSegregation } from '../demo-segregation-output.ts';
 import { renderFields } from '../output.ts';
 import { listenForShutdown } from '../shutdown.ts';
 import {
@@ -32,12 +41,17 @@ import {
   HOST_DEFAULT,
   listen,
   PORT_DEFAULT,
+  parseSegregationSettings,
+  SEGREGATION_HELP,
+  SEGREGATION_OPTIONS,
   type ServingLedger,
   serveUntilSignalled,
 } from './serve.ts';
 
 /** Where the demo keeps its book unless --db says otherwise. */
 export const DEMO_DB_DEFAULT = './data/demo.sqlite';
+/** Where the demo writes today's printable segregation statement unless --statement-out says otherwise. */
+export const DEMO_STATEMENT_DEFAULT = './data/demo-statement.html';
 
 const OPTIONS = {
   db: { type: 'string' },
@@ -46,6 +60,8 @@ const OPTIONS = {
   reset: { type: 'boolean', default: false },
   seed: { type: 'string' },
   'off-chain': { type: 'boolean', default: false },
+  'statement-out': { type: 'string' },
+  ...SEGREGATION_OPTIONS,
 } as const;
 
 /** A destination nobody allowlisted: the demo's policy denies withdrawals to it (rule outside-allowlist). */
@@ -63,6 +79,8 @@ interface DemoKeys {
   readonly operator: string;
   readonly auditor: string;
   readonly customer: string;
+  /** Two officers: residual-interest withdrawals over the gate's thresholds need both. */
+  readonly officers: readonly [string, string];
 }
 
 export const demoCommand: CliCommand = {
@@ -79,8 +97,12 @@ through holds, house capital, residual interest, an insurance fund, and one refu
 customer money into the house. Mints to every vault exactly the custody the ledger records. Then shows a
 customer withdrawal of 250 USDC going through the policy, the customer's and the trustee's approvals and
 the platform's and the trustee's Safe signatures on chain, and the platform refused when it tries alone
-(off chain by the policy and quorum rules, on chain by the Safe). Finally creates an operator, an auditor
-and a customer key, serves the API (withdrawal routes included) and prints curl and CLI lines to try.
+(off chain by the policy and quorum rules, on chain by the Safe). Then the segregation day: the board's
+targeted residual interest, one seeded break (a 1,500 USDC deposit credited for a transaction that never
+reached the vault), a reconciliation against the chain that finds it and issues the top-up instruction,
+and today's segregation statement, finalised, sealed and written as a printable HTML file. Finally
+creates an operator, an auditor, a customer and two officer keys, serves the API (withdrawal and
+segregation routes included) and prints curl and CLI lines to try.
 
 The chain lives in memory, so every start seeds a fresh book: the SQLite file is replaced, and a
 PostgreSQL database must be empty. Ctrl+C stops it.
@@ -93,7 +115,12 @@ Options:
   --off-chain     No chain and no custody routes: seed the book when the ledger is empty, otherwise serve
                   the book already there (vaults at made-up addresses)
   --reset         With --off-chain: delete the SQLite file first and seed a fresh book
-  --json          Print {"url","db","seeded","summary","refused","keys","chain"} as one JSON line once serving
+  --statement-out <path>
+                  On chain: where to write today's printable segregation statement (default
+                  ${DEMO_STATEMENT_DEFAULT})
+  --json          Print {"url","db","seeded","summary","refused","keys","chain","segregation"} as one JSON
+                  line once serving
+${SEGREGATION_HELP}
   -h, --help      Show this help
 `,
   async run(args, io) {
@@ -106,6 +133,8 @@ Options:
     const db = values.db ?? DEMO_DB_DEFAULT;
     const port = parsePort('demo', values.port ?? String(PORT_DEFAULT));
     const seed = values.seed === undefined ? DEMO_SEED_DEFAULT : Number(values.seed);
+    const settings = parseSegregationSettings('demo', values);
+    const statementOut = values['statement-out'] ?? DEMO_STATEMENT_DEFAULT;
     if (!/^\d{1,9}$/.test(values.seed ?? '0'))
       throw usageError('--seed must be a non-negative integer', 'demo');
     const onChain = !values['off-chain'];
@@ -127,7 +156,13 @@ Options:
     let keys: DemoKeys;
     let chainRun: DemoChainRun | null = null;
     let custody: DemoCustody | null = null;
+    let segregation: SegregationService | null = null;
+    let segregationDay: DemoSegregationReport | null = null;
     try {
+      segregation = await SegregationService.open(service, {
+        regime: settings.regime,
+        clientMoneyApproach: settings.clientMoneyApproach,
+      });
       const empty = (await service.read((engine) => engine.headSeq)) === 0;
       if (onChain) {
         if (!empty)
@@ -136,10 +171,13 @@ Options:
             'demo',
           );
         if (!values.json) io.stderr('starting the local chain and deploying the Safe vaults and tokens...\n');
-        const started = await startOnChainDemo(service, seed, io, values.json);
+        const started = await startOnChainDemo(service, segregation, seed, io, values.json);
         summary = started.summary;
         chainRun = started.run;
         custody = started.custody;
+        segregationDay = started.segregationDay;
+        mkdirSync(dirname(statementOut), { recursive: true });
+        writeFileSync(statementOut, segregationDay.statementHtml);
         refused = summary.refused;
       } else if (empty) {
         if (!values.json) io.stderr(`seeding the demo book (seed ${seed}) into ${describeDatabase(db)}...\n`);
@@ -155,18 +193,22 @@ Options:
         operator: (await createApiKey(service.store, 'operator', null)).secret,
         auditor: (await createApiKey(service.store, 'auditor', null)).secret,
         customer: (await createApiKey(service.store, 'customer', DEMO_FEATURED_CUSTOMER_ID)).secret,
+        officers: [
+          (await createApiKey(service.store, 'officer', null)).secret,
+          (await createApiKey(service.store, 'officer', null)).secret,
+        ],
       };
     } catch (error) {
       await chainRun?.demo.stop();
       await service.close();
       throw error;
     }
-    const listening = await listen(
-      service,
-      port,
-      values.host ?? HOST_DEFAULT,
-      custody === null ? undefined : { withdrawals: custody.withdrawals },
-    ).catch(async (error: unknown) => {
+    const listening = await listen(service, port, values.host ?? HOST_DEFAULT, {
+      segregation: onChain ? { ...settings, firmName: values['firm-name'] ?? DEMO_FIRM_NAME } : settings,
+      segregationService: segregation,
+      ...(custody === null ? {} : { custody: { withdrawals: custody.withdrawals } }),
+      ...(chainRun === null ? {} : { chain: createChainAdapter(chainRun.demo.writer.publicClient) }),
+    }).catch(async (error: unknown) => {
       await chainRun?.demo.stop();
       throw error;
     });
@@ -182,10 +224,20 @@ Options:
     const headSeq = await service.read((engine) => engine.headSeq);
     if (values.json) {
       io.stdout(
-        `${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq, seeded: summary !== null, summary, refused, keys, chain: chainRun === null ? null : demoChainJson(chainRun) })}\n`,
+        `${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq, seeded: summary !== null, summary, refused, keys, chain: chainRun === null ? null : demoChainJson(chainRun), segregation: segregationDay === null ? null : demoSegregationJson(segregationDay, statementOut) })}\n`,
       );
     } else {
-      printWalkthrough(io, { url: serving.url, db, headSeq, summary, refused, keys, chainRun });
+      printWalkthrough(io, {
+        url: serving.url,
+        db,
+        headSeq,
+        summary,
+        refused,
+        keys,
+        chainRun,
+        segregationDay,
+        statementOut,
+      });
     }
     await serveUntilSignalled(io, serving, shutdown, values.json);
     return 0;
@@ -195,10 +247,16 @@ Options:
 /** Deploys the demo chain, seeds the book onto its vaults, funds them and runs the withdrawal scenario. */
 async function startOnChainDemo(
   service: LedgerService,
+  segregation: SegregationService,
   seed: number,
   io: CliIo,
   quiet: boolean,
-): Promise<{ summary: DemoBookSummary; run: DemoChainRun; custody: DemoCustody }> {
+): Promise<{
+  summary: DemoBookSummary;
+  run: DemoChainRun;
+  custody: DemoCustody;
+  segregationDay: DemoSegregationReport;
+}> {
   const demo = await startDemoChain();
   try {
     if (!quiet)
@@ -208,7 +266,14 @@ async function startOnChainDemo(
     const custody = await openDemoCustody(demo, service);
     if (!quiet) io.stderr('running a customer withdrawal and a platform-only attempt on chain...\n');
     const withdrawals = await runDemoWithdrawals(demo, service, custody);
-    return { summary, run: { demo, funding, withdrawals }, custody };
+    if (!quiet) io.stderr("reconciling against the chain and finalising today's segregation statement...\n");
+    const segregationDay = await runDemoSegregation(
+      service,
+      segregation,
+      createChainAdapter(demo.writer.publicClient),
+      seed,
+    );
+    return { summary, run: { demo, funding, withdrawals }, custody, segregationDay };
   } catch (error) {
     await demo.stop();
     throw error;
@@ -225,9 +290,11 @@ function printWalkthrough(
     refused: Refusal | null;
     keys: DemoKeys;
     chainRun: DemoChainRun | null;
+    segregationDay: DemoSegregationReport | null;
+    statementOut: string;
   },
 ): void {
-  const { url, db, keys, summary, refused, chainRun } = demo;
+  const { url, db, keys, summary, refused, chainRun, segregationDay } = demo;
   const customer = DEMO_FEATURED_CUSTOMER_ID;
   const book =
     summary === null
@@ -251,6 +318,8 @@ function printWalkthrough(
         ['operator', keys.operator],
         ['auditor', keys.auditor],
         [`customer ${customer}`, keys.customer],
+        ['officer 1', keys.officers[0]],
+        ['officer 2', keys.officers[1]],
       ],
       '  ',
     ),
@@ -302,7 +371,7 @@ Or with the CLI (another terminal, from the repository):
   npx ringfence transfer --kind trade_settlement --reference fill-demo-0002 --leg ri:derivatives:USDC,${customer}:derivatives:USDC,USDC,125.50
   npx ringfence transfer --kind house_transfer --reference treasury-sweep-demo --leg ${customer}:derivatives:USDC,house:equity:USDC,USDC,10000
   npx ringfence journal verify --db ${dbArgument}
-${chainRun === null ? '' : renderWithdrawalCliLines(chainRun)}
+${chainRun === null ? '' : renderWithdrawalCliLines(chainRun)}${segregationDay === null ? '' : renderDemoSegregation(segregationDay, demo.statementOut, url, keys)}
 Press Ctrl+C to stop.
 `);
 }

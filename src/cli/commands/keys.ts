@@ -27,7 +27,8 @@ Roles:
   operator   every route: registry, transfers, holds, keys' owners' affairs
   auditor    read-only: balances, pools, journal, verify
   customer   one customer's own accounts and instructions (needs --customer)
-  officer    approves residual-interest withdrawals (two officer approvals each); no other write access
+  officer    approves residual-interest withdrawals (two officers each) and sets targets; also computes and
+             finalises segregation statements and resolves breaks; no other write access
 
 Options:
   --role <role>     operator, customer, auditor or officer

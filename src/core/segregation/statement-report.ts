@@ -163,7 +163,8 @@ export function statementJson(statement: StatementBody | SealedStatement, scaleO
   };
 }
 
-function segmentJson(segment: SegmentLines, scale: number): StatementSegmentJson {
+/** One segment's lines as JSON at the asset's `scale` (the pro-forma view shows segments without a statement). */
+export function segmentJson(segment: SegmentLines, scale: number): StatementSegmentJson {
   const amount = (minor: bigint): string => formatAmount(minor, scale);
   return {
     asset: segment.asset,
@@ -308,7 +309,8 @@ export function diffCsv(differences: readonly LineDifference[], scaleOf: ScaleOf
   return encodeCsv(rows);
 }
 
-function encodeCsv(rows: readonly (readonly string[])[]): string {
+/** Rows as CSV: RFC 4180 quoting, LF line endings, a final newline. */
+export function encodeCsv(rows: readonly (readonly string[])[]): string {
   return rows
     .map((row) => row.map(csvField).join(','))
     .join('\n')
