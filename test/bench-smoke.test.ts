@@ -9,8 +9,12 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-async function lastJsonLine(script: string, env: Record<string, string>): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', script], {
+async function lastJsonLine(
+  script: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): Promise<Record<string, unknown>> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     timeout: 120_000,
@@ -48,6 +52,30 @@ describe('benchmarks', () => {
       expect(result[field] as number, field).toBeGreaterThan(0);
     }
     expect(result.withdrawal_measured_through).toBe('withdrawal-service');
+  });
+
+  it('bench:segregation prints its figures as the last line, with its results checked', async () => {
+    const result = await lastJsonLine('bench/segregation.ts', {}, [
+      '--customers',
+      '1000',
+      '--vault-balances',
+      '100',
+      '--runs',
+      '2',
+    ]);
+    for (const field of ['statement_ms', 'statement_ms_min', 'collect_ms', 'compute_ms', 'reconcile_ms']) {
+      expect(typeof result[field], field).toBe('number');
+      expect(result[field] as number, field).toBeGreaterThan(0);
+    }
+    expect(typeof result.statement_target_met).toBe('boolean');
+    expect(typeof result.reconcile_target_met).toBe('boolean');
+    expect(result).toMatchObject({
+      customers: 1000,
+      customer_accounts: 5000,
+      vault_balances: 100,
+      breaks: 1,
+      results_checked: true,
+    });
   });
 
   it('bench:chain prints its figures as the last line', async () => {

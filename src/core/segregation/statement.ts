@@ -9,6 +9,7 @@
 //
 // A customer in deficit never reduces what must be held for the others: the deficit is added back.
 
+import { assert } from '../assert.ts';
 import type { Vault } from '../custody/vault.ts';
 import { CUSTOMER_VAULT_KINDS } from '../custody/vault.ts';
 import type { Account } from '../ledger/types.ts';
@@ -123,16 +124,24 @@ export function computeSegment(input: SegmentInput): SegmentLines {
   let deficits = 0n;
   let undermargined = 0n;
   let customersInDeficit = 0;
+  // Every bigint operation allocates, and a statement visits millions of customers: zero terms are skipped.
   for (const customer of input.customers) {
-    netLedgerBalance += customer.ledgerBalanceMinor;
-    unrealisedPnl += customer.unrealisedPnlMinor;
-    const equity = customer.ledgerBalanceMinor + customer.unrealisedPnlMinor;
+    const balance = customer.ledgerBalanceMinor;
+    const pnl = customer.unrealisedPnlMinor;
+    const required = customer.requiredMarginMinor;
+    if (balance !== 0n) netLedgerBalance += balance;
+    let equity = balance;
+    if (pnl !== 0n) {
+      unrealisedPnl += pnl;
+      equity = balance + pnl;
+    }
     if (equity < 0n) {
       deficits -= equity;
       customersInDeficit += 1;
     }
-    // undermargined_i = max(0, required − equity) less the debit already added back (never below zero).
-    undermargined += positive(positive(customer.requiredMarginMinor - equity) - positive(-equity));
+    // undermargined_i = max(0, required − equity) less the debit already added back (never below zero):
+    // max(0, required) for a customer in deficit, max(0, required − equity) otherwise.
+    if (required > equity) undermargined += equity < 0n ? positive(required) : required - equity;
   }
   const netEquity = netLedgerBalance + unrealisedPnl;
   const requirement = netEquity + deficits;
@@ -196,45 +205,80 @@ export function vaultIneligibility(
   return null;
 }
 
+/** A customer's position in one segment while the books are read; handed out as a CustomerEquityInput. */
+interface CustomerPosition {
+  readonly customerId: string;
+  ledgerBalanceMinor: bigint;
+  readonly unrealisedPnlMinor: bigint;
+  readonly requiredMarginMinor: bigint;
+}
+
 interface SegmentBuilder {
   readonly asset: string;
   readonly accountClass: string;
-  /** Customer id → position (most customers hold one account per segment). */
-  readonly customers: Map<string, { ledgerBalanceMinor: bigint }>;
+  /** One position per customer, in the order the customers were first seen. */
+  readonly customers: CustomerPosition[];
   readonly vaults: Map<string, bigint>;
   residualInterestMinor: bigint;
 }
 
 /**
  * Builds every customer segment's input from account snapshots: collateral accounts are summed per customer
- * (a customer's own accounts offset each other, nobody else's do), custody accounts per vault.
+ * (a customer's own accounts offset each other, nobody else's do), custody accounts per vault. The margin
+ * source is asked once per customer and segment. One pass, sized for millions of accounts: no key string is
+ * built per account and a customer's positions are found through `CustomerPositions`.
  */
 export function collectSegments(
   accounts: Iterable<Account>,
   vaults: ReadonlyMap<string, Vault>,
   settings: SegmentSettings,
 ): SegmentInput[] {
-  const builders = new Map<string, SegmentBuilder>();
+  const builders: SegmentBuilder[] = [];
+  const buildersByAsset = new Map<string, Map<string, SegmentBuilder>>();
+  let lastBuilder: SegmentBuilder | undefined;
   const builderOf = (asset: string, accountClass: string): SegmentBuilder => {
-    const key = segmentKey(asset, accountClass);
-    let builder = builders.get(key);
-    if (builder === undefined) {
-      builder = { asset, accountClass, customers: new Map(), vaults: new Map(), residualInterestMinor: 0n };
-      builders.set(key, builder);
+    if (lastBuilder !== undefined && lastBuilder.asset === asset && lastBuilder.accountClass === accountClass)
+      return lastBuilder;
+    let byClass = buildersByAsset.get(asset);
+    if (byClass === undefined) {
+      byClass = new Map();
+      buildersByAsset.set(asset, byClass);
     }
+    let builder = byClass.get(accountClass);
+    if (builder === undefined) {
+      builder = { asset, accountClass, customers: [], vaults: new Map(), residualInterestMinor: 0n };
+      byClass.set(accountClass, builder);
+      builders.push(builder);
+    }
+    lastBuilder = builder;
     return builder;
   };
+  const positions = new CustomerPositions();
   for (const account of accounts) {
     const accountClass = account.accountClass;
     if (accountClass === null) continue;
     switch (account.segregationClass) {
       case 'customer_collateral': {
         if (account.owner.type !== 'customer') continue;
-        const balance = account.creditsPostedMinor - account.debitsPostedMinor;
-        const customers = builderOf(account.asset, accountClass).customers;
-        const position = customers.get(account.owner.customerId);
-        if (position === undefined) customers.set(account.owner.customerId, { ledgerBalanceMinor: balance });
-        else position.ledgerBalanceMinor += balance;
+        const customerId = account.owner.customerId;
+        const builder = builderOf(account.asset, accountClass);
+        const debits = account.debitsPostedMinor;
+        const balance = debits === 0n ? account.creditsPostedMinor : account.creditsPostedMinor - debits;
+        const position = positions.find(customerId, builder);
+        if (position !== undefined) {
+          position.ledgerBalanceMinor += balance;
+          break;
+        }
+        // Asked while the customer's id is still in cache: a lookup per customer per segment is the cost.
+        const figures = settings.margin.figuresOf(customerId, builder.asset, builder.accountClass);
+        const created: CustomerPosition = {
+          customerId,
+          ledgerBalanceMinor: balance,
+          unrealisedPnlMinor: figures?.unrealisedPnlMinor ?? 0n,
+          requiredMarginMinor: figures?.requiredMarginMinor ?? 0n,
+        };
+        builder.customers.push(created);
+        positions.add(builder, created);
         break;
       }
       case 'segregated_custody': {
@@ -256,20 +300,10 @@ export function collectSegments(
     const [asset, accountClass] = key.split('/') as [string, string];
     builderOf(asset, accountClass);
   }
-  return [...builders.values()]
+  return builders
     .sort((a, b) => compareText(a.asset, b.asset) || compareText(a.accountClass, b.accountClass))
     .map((builder) => {
       const key = segmentKey(builder.asset, builder.accountClass);
-      const customers: CustomerEquityInput[] = [];
-      for (const [customerId, position] of builder.customers) {
-        const figures = settings.margin.figuresOf(customerId, builder.asset, builder.accountClass);
-        customers.push({
-          customerId,
-          ledgerBalanceMinor: position.ledgerBalanceMinor,
-          unrealisedPnlMinor: figures?.unrealisedPnlMinor ?? 0n,
-          requiredMarginMinor: figures?.requiredMarginMinor ?? 0n,
-        });
-      }
       const vaultLines: VaultHoldingLine[] = [...builder.vaults].map(([vaultId, balanceMinor]) => {
         const ineligibility = vaultIneligibility(vaults.get(vaultId), builder.accountClass);
         return { vaultId, balanceMinor, eligible: ineligibility === null, ineligibility };
@@ -277,13 +311,106 @@ export function collectSegments(
       return {
         asset: builder.asset,
         accountClass: builder.accountClass,
-        customers,
+        customers: builder.customers,
         vaults: vaultLines,
         residualInterestLedgerMinor: builder.residualInterestMinor,
         unresolvedShortfallMinor: settings.shortfalls.get(key) ?? 0n,
         targetResidualInterestMinor: settings.targets.get(key) ?? 0n,
       };
     });
+}
+
+/** Slots the customer index starts with; it doubles whenever it is half full. */
+const CUSTOMER_SLOTS_INITIAL = 1_024;
+
+/**
+ * Every customer's positions across segments, found by customer id. A customer's accounts usually follow one
+ * another in the books, so the current customer's positions are kept at hand and the index is searched once
+ * per run of accounts, not once per account. At a million customers a JS Map costs several cache misses per
+ * lookup and insert; this open-addressing index keeps each slot's hash and first position side by side in
+ * one Int32Array, so a new customer costs one probe, and it grows without reading a single id again.
+ */
+class CustomerPositions {
+  /** Pairs [hash, index of the customer's first position]; hash 0 marks an empty slot. */
+  #slots = new Int32Array(2 * CUSTOMER_SLOTS_INITIAL);
+  #slotMask = CUSTOMER_SLOTS_INITIAL - 1;
+  #customers = 0;
+  /** Every position, its segment, and the index of the same customer's next position (-1: none). */
+  readonly #positions: CustomerPosition[] = [];
+  readonly #segments: SegmentBuilder[] = [];
+  readonly #next: number[] = [];
+  #runCustomerId: string | undefined = undefined;
+  #runHash = 0;
+  #runFirst = -1;
+
+  /** The customer's position in the segment, if any; `add` then adds to this customer. */
+  find(customerId: string, segment: SegmentBuilder): CustomerPosition | undefined {
+    if (customerId !== this.#runCustomerId) {
+      this.#runCustomerId = customerId;
+      this.#runHash = hashText(customerId);
+      this.#runFirst = this.#lookup(customerId, this.#runHash);
+    }
+    for (let at = this.#runFirst; at >= 0; at = this.#next[at]!) {
+      if (this.#segments[at] === segment) return this.#positions[at];
+    }
+    return undefined;
+  }
+
+  /** Records a new position, in `segment`, of the customer last passed to `find`. */
+  add(segment: SegmentBuilder, position: CustomerPosition): void {
+    assert(position.customerId === this.#runCustomerId, 'a position is added for the customer just found');
+    const index = this.#positions.length;
+    this.#positions.push(position);
+    this.#segments.push(segment);
+    this.#next.push(-1);
+    if (this.#runFirst < 0) {
+      this.#runFirst = index;
+      this.#insert(this.#runHash, index);
+      return;
+    }
+    let last = this.#runFirst;
+    while (this.#next[last]! >= 0) last = this.#next[last]!;
+    this.#next[last] = index;
+  }
+
+  #lookup(customerId: string, hash: number): number {
+    const slots = this.#slots;
+    const mask = this.#slotMask;
+    for (let slot = hash & mask; slots[2 * slot] !== 0; slot = (slot + 1) & mask) {
+      if (slots[2 * slot] !== hash) continue;
+      const first = slots[2 * slot + 1]!;
+      if (this.#positions[first]!.customerId === customerId) return first;
+    }
+    return -1;
+  }
+
+  #insert(hash: number, first: number): void {
+    this.#customers += 1;
+    if (2 * this.#customers > this.#slotMask + 1) {
+      const old = this.#slots;
+      this.#slots = new Int32Array(2 * old.length);
+      this.#slotMask = old.length - 1;
+      for (let at = 0; at < old.length; at += 2) {
+        if (old[at] !== 0) place(this.#slots, this.#slotMask, old[at]!, old[at + 1]!);
+      }
+    }
+    place(this.#slots, this.#slotMask, hash, first);
+  }
+}
+
+/** Puts [hash, value] into the first free slot from the hash's own (linear probing). */
+function place(slots: Int32Array, mask: number, hash: number, value: number): void {
+  let slot = hash & mask;
+  while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+  slots[2 * slot] = hash;
+  slots[2 * slot + 1] = value;
+}
+
+/** FNV-1a over the UTF-16 code units, never 0 (0 marks an empty slot). */
+function hashText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < text.length; at++) hash = Math.imul(hash ^ text.charCodeAt(at), 0x01000193);
+  return hash === 0 ? 1 : hash;
 }
 
 /** Code-point order, so sorting never depends on the locale. */
