@@ -9,7 +9,6 @@ import type { CliCommand, CliIo } from './command.ts';
 import { accountsCommand } from './commands/accounts.ts';
 import { balancesCommand } from './commands/balances.ts';
 import { custodyCommand } from './commands/custody.ts';
-import { demoCommand } from './commands/demo.ts';
 import { holdsCommand } from './commands/holds.ts';
 import { journalCommand } from './commands/journal.ts';
 import { keysCommand } from './commands/keys.ts';
@@ -20,9 +19,24 @@ import { transferCommand } from './commands/transfer.ts';
 import { withdrawalsCommand } from './commands/withdrawals.ts';
 import { printError } from './output.ts';
 
+/**
+ * `demo` brings the whole local EVM (Hardhat, solc, the Safe artifacts): about two seconds to load. It is
+ * imported only when it runs, so every other command starts without it.
+ */
+const lazyDemoCommand: CliCommand = {
+  name: 'demo',
+  summary: 'Seed a realistic demo book and serve it, with keys and examples',
+  // The full text lives with the command; `run(['--help'])` prints it.
+  help: 'Usage: ringfence demo --help\n',
+  async run(args, io) {
+    const { demoCommand } = await import('./commands/demo.ts');
+    return demoCommand.run(args, io);
+  },
+};
+
 /** Every command, in the order the program's help lists them. */
 export const COMMANDS: readonly CliCommand[] = [
-  demoCommand,
+  lazyDemoCommand,
   serveCommand,
   keysCommand,
   balancesCommand,
@@ -62,7 +76,9 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     const [name, ...rest] = args;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const topic = name === 'help' ? COMMANDS.find((command) => command.name === rest[0]) : undefined;
-      io.stdout(topic?.help ?? programHelp());
+      // A command prints its own help (a lazily loaded one has to load to know it).
+      if (topic !== undefined) return await topic.run(['--help'], io);
+      io.stdout(programHelp());
       return 0;
     }
     if (name === '--version' || name === '-v') {

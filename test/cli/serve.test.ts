@@ -143,5 +143,6 @@ describe.each(STORE_KINDS)('ringfence serve on %s', (kind) => {
     }
     const verify = await runCli(['journal', 'verify', '--db', db]);
     expect(verify.code).toBe(0);
-  });
+    // About twenty CLI processes, each loading the TypeScript sources: minutes on a loaded machine.
+  }, 180_000);
 });
