@@ -12,6 +12,7 @@
 import { assert } from '../assert.ts';
 import type { Vault } from '../custody/vault.ts';
 import { CUSTOMER_VAULT_KINDS } from '../custody/vault.ts';
+import { positive } from '../ledger/state.ts';
 import type { Account } from '../ledger/types.ts';
 
 /** One customer's position in one segment; amounts in the asset's minor units. */
@@ -110,11 +111,6 @@ export interface SegmentLines {
   readonly residualInterestLedgerMinor: bigint;
   readonly status: SegmentStatus;
   readonly vaults: readonly VaultHoldingLine[];
-}
-
-/** max(0, value). */
-function positive(value: bigint): bigint {
-  return value > 0n ? value : 0n;
 }
 
 /** Computes one segment's lines. Each customer's equity stands alone: no customer offsets another. */

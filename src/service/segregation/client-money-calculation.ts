@@ -2,10 +2,11 @@
 // customer is its net equity in the segment, so the requirement is the statement's requirement (positive
 // balances only, debtors excluded) plus the margined transaction requirement (zero until the margin engine
 // exists); the resource is the funds held in acknowledged customer vaults net of unresolved shortfalls
-// (CASS 7.15.32R). The firm's prudent segregation under the alternative approach is its targeted residual
+// (CASS 7.15.32R), and never below zero. The firm's prudent segregation under the alternative approach is its targeted residual
 // interest.
 
 import { assert } from '../../core/assert.ts';
+import { positive } from '../../core/ledger/state.ts';
 import { reconcileClientMoney } from '../../core/segregation/client-money.ts';
 import type { ClientMoneyApproach, ClientMoneyLines } from '../../core/segregation/client-money-lines.ts';
 import { type SegmentLines, segmentKey } from '../../core/segregation/statement.ts';
@@ -40,7 +41,7 @@ export async function clientMoneyLinesOf(input: {
       const result = reconcileClientMoney({
         approach: 'normal',
         requirementMinor,
-        resourceMinor: nonNegative(segment.fundsHeldNetMinor),
+        resourceMinor: positive(segment.fundsHeldNetMinor),
         dueAtMs: input.dueAtMs,
       });
       assert(result.ok && result.reconciliation.approach === 'normal', 'statement figures are valid inputs');
@@ -57,7 +58,7 @@ export async function clientMoneyLinesOf(input: {
     const result = reconcileClientMoney({
       approach: 'alternative',
       requirementMinor,
-      resourceBeforeTransferMinor: nonNegative(current?.fundsHeldNetMinor ?? 0n),
+      resourceBeforeTransferMinor: positive(current?.fundsHeldNetMinor ?? 0n),
       prudentSegregationMinor: segment.targetResidualInterestMinor,
       dueAtMs: input.dueAtMs,
     });
@@ -74,9 +75,4 @@ export async function clientMoneyLinesOf(input: {
       outcome: r.transferMinor > 0n ? 'shortfall' : r.transferMinor < 0n ? 'excess' : 'balanced',
     };
   });
-}
-
-// A resource is never negative; net of an unresolved shortfall larger than the holdings it is zero.
-function nonNegative(value: bigint): bigint {
-  return value > 0n ? value : 0n;
 }

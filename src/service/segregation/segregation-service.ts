@@ -46,6 +46,7 @@ import {
 } from '../../core/segregation/sealed-statement.ts';
 import {
   collectSegments,
+  compareText,
   computeSegment,
   type MarginSource,
   NO_MARGIN,
@@ -310,7 +311,8 @@ export class SegregationService {
   listStatements(): StatementRecord[] {
     return [...this.#state.statements.values()].sort(
       (a, b) =>
-        compare(b.draft.businessDate, a.draft.businessDate) || b.draft.computedAtMs - a.draft.computedAtMs,
+        compareText(b.draft.businessDate, a.draft.businessDate) ||
+        b.draft.computedAtMs - a.draft.computedAtMs,
     );
   }
 
@@ -421,7 +423,9 @@ export class SegregationService {
   }
 
   listReconciliations(): ReconciliationRecord[] {
-    return [...this.#state.reconciliations.values()].sort((a, b) => b.atMs - a.atMs || compare(b.id, a.id));
+    return [...this.#state.reconciliations.values()].sort(
+      (a, b) => b.atMs - a.atMs || compareText(b.id, a.id),
+    );
   }
 
   getReconciliation(id: string): ReconciliationRecord | undefined {
@@ -429,7 +433,7 @@ export class SegregationService {
   }
 
   listBreaks(): BreakRecord[] {
-    return [...this.#state.breaks.values()].sort((a, b) => compare(a.current.id, b.current.id));
+    return [...this.#state.breaks.values()].sort((a, b) => compareText(a.current.id, b.current.id));
   }
 
   /** Top-up instructions for every open unfavourable break: house → the short vault, due the same day. */
@@ -957,8 +961,4 @@ function emptyAssessment(): GateAssessment {
     overQuarter: false,
     approvalsRequired: 0,
   };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -254,8 +254,8 @@ export interface TopUpView {
   readonly dueAt: string;
 }
 
-/** One reconciliation run in full. */
-export interface ReconciliationView {
+/** What every view of a reconciliation run starts with. */
+export interface ReconciliationHeaderView {
   readonly id: string;
   readonly atMs: number;
   readonly at: string;
@@ -264,6 +264,22 @@ export interface ReconciliationView {
   readonly ledgerSeq: number;
   readonly source: Break['source'];
   readonly sourceReference: string;
+}
+
+function reconciliationHeaderView(run: ReconciliationRecord): ReconciliationHeaderView {
+  return {
+    id: run.id,
+    atMs: run.atMs,
+    at: formatInstantIso(run.atMs),
+    by: run.by,
+    ledgerSeq: run.ledgerSeq,
+    source: run.external.source,
+    sourceReference: run.external.sourceReference,
+  };
+}
+
+/** One reconciliation run in full. */
+export interface ReconciliationView extends ReconciliationHeaderView {
   readonly custodianStatement: { readonly custodian: string; readonly statementDate: string } | null;
   /** Books against books per segment: segregated custody = customer claims + residual interest. */
   readonly internal: readonly {
@@ -315,13 +331,7 @@ export function reconciliationView(run: ReconciliationRecord, scaleOf: ScaleOf):
   const amount = (asset: string, minor: bigint): string => formatAmount(minor, scaleOf(asset));
   const { external } = run;
   return {
-    id: run.id,
-    atMs: run.atMs,
-    at: formatInstantIso(run.atMs),
-    by: run.by,
-    ledgerSeq: run.ledgerSeq,
-    source: external.source,
-    sourceReference: external.sourceReference,
+    ...reconciliationHeaderView(run),
     custodianStatement: run.custodianStatement === null ? null : { ...run.custodianStatement },
     internal: run.internal.map((line) => ({
       asset: line.asset,
@@ -365,14 +375,7 @@ export function reconciliationView(run: ReconciliationRecord, scaleOf: ScaleOf):
 }
 
 /** A reconciliation run in a list. */
-export interface ReconciliationSummaryView {
-  readonly id: string;
-  readonly atMs: number;
-  readonly at: string;
-  readonly by: string;
-  readonly ledgerSeq: number;
-  readonly source: Break['source'];
-  readonly sourceReference: string;
+export interface ReconciliationSummaryView extends ReconciliationHeaderView {
   readonly lines: number;
   readonly breaks: number;
   readonly topUps: number;
@@ -383,13 +386,7 @@ export interface ReconciliationSummaryView {
 /** Summarises a reconciliation run. */
 export function reconciliationSummaryView(run: ReconciliationRecord): ReconciliationSummaryView {
   return {
-    id: run.id,
-    atMs: run.atMs,
-    at: formatInstantIso(run.atMs),
-    by: run.by,
-    ledgerSeq: run.ledgerSeq,
-    source: run.external.source,
-    sourceReference: run.external.sourceReference,
+    ...reconciliationHeaderView(run),
     lines: run.external.lines.length,
     breaks: run.external.breaks.length,
     topUps: run.external.topUps.length,
