@@ -123,7 +123,7 @@ export function paddingPreimage(auditId: Uint8Array, level: number): Uint8Array 
 export function encodeRecord(hash: Uint8Array, sumsMinor: readonly bigint[]): Uint8Array {
   const out = new Uint8Array(recordBytes(sumsMinor.length));
   out.set(hash, 0);
-  sumsMinor.forEach((sum, index) => writeAmount(out, HASH_BYTES + AMOUNT_BYTES * index, sum));
+  for (const [index, sum] of sumsMinor.entries()) writeAmount(out, HASH_BYTES + AMOUNT_BYTES * index, sum);
   return out;
 }
 
