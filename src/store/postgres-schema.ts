@@ -18,6 +18,7 @@ export const POSTGRES_GUARD_TRIGGERS = {
   failed_ids: 'failed_ids_append_only',
   custody_events: 'custody_events_append_only',
   segregation_events: 'segregation_events_append_only',
+  reserves_events: 'reserves_events_append_only',
 } as const;
 export type PostgresGuardedTable = keyof typeof POSTGRES_GUARD_TRIGGERS;
 
@@ -163,6 +164,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check;
       ALTER TABLE api_keys ADD CONSTRAINT api_keys_role_check
         CHECK (role IN ('operator', 'customer', 'auditor', 'officer'));
+    `,
+  },
+  {
+    version: 6,
+    name: 'append-only reserves events',
+    sql: `
+      -- Proof-of-reserves audits (issue 5): each published attestation and the secret its salts derive from.
+      ${eventTableSql('reserves_events')}
     `,
   },
 ];

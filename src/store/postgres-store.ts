@@ -35,6 +35,7 @@ import type {
   CustodyEventRecord,
   EventRecord,
   LedgerStore,
+  ReservesEventRecord,
   SegregationEventRecord,
   StoredBatch,
 } from './store.ts';
@@ -247,6 +248,14 @@ export class PostgresStore implements LedgerStore, TamperForTest {
 
   async readSegregationEvents(): Promise<SegregationEventRecord[]> {
     return this.#readEvents('segregation_events');
+  }
+
+  async appendReservesEvents(events: readonly ReservesEventRecord[]): Promise<void> {
+    await this.#appendEvents('reserves_events', events);
+  }
+
+  async readReservesEvents(): Promise<ReservesEventRecord[]> {
+    return this.#readEvents('reserves_events');
   }
 
   async insertApiKey(key: ApiKeyRecord): Promise<void> {

@@ -32,6 +32,10 @@ export const SQLITE_GUARD_TRIGGERS = {
     BEGIN SELECT RAISE(ABORT, 'segregation_events is append-only: UPDATE refused'); END`,
   segregation_events_no_delete: `CREATE TRIGGER segregation_events_no_delete BEFORE DELETE ON segregation_events
     BEGIN SELECT RAISE(ABORT, 'segregation_events is append-only: DELETE refused'); END`,
+  reserves_events_no_update: `CREATE TRIGGER reserves_events_no_update BEFORE UPDATE ON reserves_events
+    BEGIN SELECT RAISE(ABORT, 'reserves_events is append-only: UPDATE refused'); END`,
+  reserves_events_no_delete: `CREATE TRIGGER reserves_events_no_delete BEFORE DELETE ON reserves_events
+    BEGIN SELECT RAISE(ABORT, 'reserves_events is append-only: DELETE refused'); END`,
 } as const;
 export type SqliteGuardTrigger = keyof typeof SQLITE_GUARD_TRIGGERS;
 
@@ -164,6 +168,14 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         SELECT id, secret_hash, role, customer_id, created_at_ms FROM api_keys;
       DROP TABLE api_keys;
       ALTER TABLE api_keys_v5 RENAME TO api_keys;
+    `,
+  },
+  {
+    version: 6,
+    name: 'append-only reserves events',
+    sql: `
+      -- Proof-of-reserves audits (issue 5): each published attestation and the secret its salts derive from.
+      ${eventTableSql('reserves_events')}
     `,
   },
 ];

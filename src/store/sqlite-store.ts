@@ -32,6 +32,7 @@ import type {
   CustodyEventRecord,
   EventRecord,
   LedgerStore,
+  ReservesEventRecord,
   SegregationEventRecord,
   StoredBatch,
 } from './store.ts';
@@ -249,6 +250,14 @@ export class SqliteStore implements LedgerStore, TamperForTest {
     return this.#readEvents('segregation_events');
   }
 
+  async appendReservesEvents(events: readonly ReservesEventRecord[]): Promise<void> {
+    this.#appendEvents('reserves_events', events);
+  }
+
+  async readReservesEvents(): Promise<ReservesEventRecord[]> {
+    return this.#readEvents('reserves_events');
+  }
+
   async insertApiKey(key: ApiKeyRecord): Promise<void> {
     const s = this.#ready();
     try {
@@ -450,10 +459,12 @@ export class SqliteStore implements LedgerStore, TamperForTest {
       insertEvent: {
         custody_events: insertEvent('custody_events'),
         segregation_events: insertEvent('segregation_events'),
+        reserves_events: insertEvent('reserves_events'),
       },
       selectEvents: {
         custody_events: selectEvents('custody_events'),
         segregation_events: selectEvents('segregation_events'),
+        reserves_events: selectEvents('reserves_events'),
       },
     };
   }

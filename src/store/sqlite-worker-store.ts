@@ -19,6 +19,7 @@ import type {
   ApiKeyRecord,
   CustodyEventRecord,
   LedgerStore,
+  ReservesEventRecord,
   SegregationEventRecord,
   StoredBatch,
 } from './store.ts';
@@ -100,6 +101,14 @@ export class SqliteWorkerStore implements LedgerStore, TamperForTest {
 
   readSegregationEvents(): Promise<SegregationEventRecord[]> {
     return this.call('readSegregationEvents', []);
+  }
+
+  appendReservesEvents(events: readonly ReservesEventRecord[]): Promise<void> {
+    return this.call('appendReservesEvents', [events]);
+  }
+
+  readReservesEvents(): Promise<ReservesEventRecord[]> {
+    return this.call('readReservesEvents', []);
   }
 
   insertApiKey(key: ApiKeyRecord): Promise<void> {

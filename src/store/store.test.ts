@@ -154,6 +154,11 @@ const EVENT_TABLES = [
     append: (store: LedgerStore, events: readonly EventRecord[]) => store.appendSegregationEvents(events),
     read: (store: LedgerStore) => store.readSegregationEvents(),
   },
+  {
+    table: 'reserves_events',
+    append: (store: LedgerStore, events: readonly EventRecord[]) => store.appendReservesEvents(events),
+    read: (store: LedgerStore) => store.readReservesEvents(),
+  },
 ] as const;
 
 const OPERATOR_KEY: ApiKeyRecord = {

@@ -43,6 +43,9 @@ export type CustodyEventRecord = EventRecord;
 /** One segregation event (daily statements, residual-interest withdrawals and their officer approvals). */
 export type SegregationEventRecord = EventRecord;
 
+/** One reserves event (published proof-of-reserves audits). */
+export type ReservesEventRecord = EventRecord;
+
 export interface LedgerStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to call on every start. */
@@ -74,6 +77,10 @@ export interface LedgerStore {
   appendSegregationEvents(events: readonly SegregationEventRecord[]): Promise<void>;
   /** Every segregation event, in seq order. */
   readSegregationEvents(): Promise<SegregationEventRecord[]>;
+  /** Appends reserves events in one transaction, densely after the stored ones (as for custody events). */
+  appendReservesEvents(events: readonly ReservesEventRecord[]): Promise<void>;
+  /** Every reserves event, in seq order. */
+  readReservesEvents(): Promise<ReservesEventRecord[]>;
   insertApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyBySecretHash(secretHash: string): Promise<ApiKeyRecord | null>;
   close(): Promise<void>;

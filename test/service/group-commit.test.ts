@@ -35,6 +35,8 @@ function gatedStore(inner: LedgerStore) {
     readCustodyEvents: () => inner.readCustodyEvents(),
     appendSegregationEvents: (events) => inner.appendSegregationEvents(events),
     readSegregationEvents: () => inner.readSegregationEvents(),
+    appendReservesEvents: (events) => inner.appendReservesEvents(events),
+    readReservesEvents: () => inner.readReservesEvents(),
     insertApiKey: (key) => inner.insertApiKey(key),
     findApiKeyBySecretHash: (hash) => inner.findApiKeyBySecretHash(hash),
     close: () => inner.close(),
