@@ -3,6 +3,7 @@
 
 import { type Address, type Chain, erc20Abi, type Hex, type PublicClient, type Transport } from 'viem';
 import { assert } from '../core/assert.ts';
+import { safeAbi } from './contract-abis.ts';
 import { toChainError } from './errors.ts';
 
 /** An asset as held on chain: the native coin, or an ERC-20 token contract. `assetId` is the ledger's code. */
@@ -32,6 +33,16 @@ export interface VaultBalances {
   readonly balances: readonly VaultBalance[];
 }
 
+/**
+ * Who controls a vault at a block: a Safe's owners and threshold; a plain account (no code) is controlled by
+ * its own key alone (threshold 1).
+ */
+export interface VaultControl {
+  readonly kind: 'safe' | 'account';
+  readonly owners: readonly Address[];
+  readonly threshold: number;
+}
+
 /** Reads vault balances from one chain; every method throws ChainUnreachableError or ChainRequestError. */
 export interface ChainAdapter {
   readonly chainId: number;
@@ -39,6 +50,8 @@ export interface ChainAdapter {
   readHeadBlockNumber(): Promise<bigint>;
   /** Reads every vault's balance in every asset at one block, in `vaults` x `assets` order. */
   readVaultBalances(input: ReadVaultBalancesInput): Promise<VaultBalances>;
+  /** Reads who controls `vault` at `blockNumber` (see VaultControl). */
+  readVaultControl(vault: Address, blockNumber: bigint): Promise<VaultControl>;
 }
 
 /** Creates a chain adapter over a viem public client. */
@@ -94,5 +107,29 @@ export function createChainAdapter(publicClient: PublicClient<Transport, Chain>)
     return { chainId, blockNumber, blockHash: block.hash, balances: await Promise.all(reads) };
   }
 
-  return { chainId, readHeadBlockNumber, readVaultBalances };
+  async function readVaultControl(vault: Address, blockNumber: bigint): Promise<VaultControl> {
+    try {
+      const code = await publicClient.getCode({ address: vault, blockNumber });
+      if (code === undefined || code === '0x')
+        return { kind: 'account', owners: [vault.toLowerCase() as Address], threshold: 1 };
+      const [owners, threshold] = await Promise.all([
+        publicClient.readContract({ address: vault, abi: safeAbi, functionName: 'getOwners', blockNumber }),
+        publicClient.readContract({
+          address: vault,
+          abi: safeAbi,
+          functionName: 'getThreshold',
+          blockNumber,
+        }),
+      ]);
+      return {
+        kind: 'safe',
+        owners: owners.map((owner) => owner.toLowerCase() as Address),
+        threshold: Number(threshold),
+      };
+    } catch (error) {
+      throw toChainError(error, 'reading who controls a vault failed', `${vault} @${blockNumber}`);
+    }
+  }
+
+  return { chainId, readHeadBlockNumber, readVaultBalances, readVaultControl };
 }

@@ -35,6 +35,7 @@ function fakeChain(balances: ReadonlyMap<string, bigint>): ChainAdapter {
   return {
     chainId: 31_337,
     readHeadBlockNumber: async () => 7n,
+    readVaultControl: async (vault) => ({ kind: 'account', owners: [vault], threshold: 1 }),
     readVaultBalances: async (input) => ({
       chainId: 31_337,
       blockNumber: 7n,

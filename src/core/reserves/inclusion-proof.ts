@@ -3,7 +3,7 @@
 
 import { assert } from '../assert.ts';
 import type { SignedAttestation } from './attestation.ts';
-import { type LiabilityTree, levelCount, paddingRecord } from './liability-tree.ts';
+import { type LiabilityTree, leafCustomerId, levelCount, paddingRecord } from './liability-tree.ts';
 import {
   type InclusionProofJson,
   PROOF_FORMAT,
@@ -31,9 +31,7 @@ export function createInclusionProof(
   const assetCount = assets.length;
   const size = recordBytes(assetCount);
   const start = leaves.offsets[position]!;
-  const idStart = start + 1 + AUDIT_ID_BYTES + SALT_BYTES;
-  const idLength = leaves.preimages[idStart]!;
-  const customerId = String.fromCharCode(...leaves.preimages.subarray(idStart + 1, idStart + 1 + idLength));
+  const customerId = leafCustomerId(leaves, position);
   const recordAt = (level: number, index: number): Uint8Array =>
     index < levelCount(leaves.count, level)
       ? tree.levels[level]!.subarray(index * size, (index + 1) * size)

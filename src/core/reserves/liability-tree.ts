@@ -131,7 +131,7 @@ export function encodeLeaves(
       `a tree of height ${TREE_HEIGHT} holds at most 2^${TREE_HEIGHT} leaves`,
     );
   }
-  const seen = new Set<string>();
+  const seen = new CustomerIdTable(leaves);
   const offsets = new Uint32Array(leaves.length + 1);
   let totalBytes = 0;
   for (let position = 0; position < leaves.length; position += 1) {
@@ -140,10 +140,9 @@ export function encodeLeaves(
     if (!ENTITY_ID_PATTERN.test(leaf.customerId)) {
       return fail('liability_customer_id_invalid', 'a customer id is an entity id', position);
     }
-    if (seen.has(leaf.customerId)) {
+    if (!seen.add(position)) {
       return fail('liability_customer_duplicate', `customer ${leaf.customerId} has two leaves`, position);
     }
-    seen.add(leaf.customerId);
     if (leaf.balancesMinor.length !== assetCount) {
       return fail(
         'liability_balance_count_mismatch',
@@ -192,6 +191,13 @@ export function encodeLeaves(
   return { ok: true, leaves: { count: leaves.length, preimages, offsets } };
 }
 
+/** The customer id of the leaf at `position` (it follows the tag, audit id and salt, behind its length byte). */
+export function leafCustomerId(leaves: EncodedLeaves, position: number): string {
+  const start = leaves.offsets[position]! + 1 + AUDIT_ID_BYTES + SALT_BYTES;
+  const length = leaves.preimages[start]!;
+  return String.fromCharCode(...leaves.preimages.subarray(start + 1, start + 1 + length));
+}
+
 /** Hashes leaves [from, to) into their level-0 records: H(preimage) ‖ the leaf's balances. */
 export function hashLeafRange(
   leaves: EncodedLeaves,
@@ -202,12 +208,16 @@ export function hashLeafRange(
 ): void {
   const size = recordBytes(assetCount);
   const sumsBytes = AMOUNT_BYTES * assetCount;
+  const { preimages, offsets } = leaves;
   for (let position = from; position < to; position += 1) {
-    const start = leaves.offsets[position]!;
-    const end = leaves.offsets[position + 1]!;
+    const start = offsets[position]!;
+    const end = offsets[position + 1]!;
     const record = position * size;
-    level0.set(hash('sha256', leaves.preimages.subarray(start, end), 'buffer'), record);
-    level0.set(leaves.preimages.subarray(end - sumsBytes, end), record + HASH_BYTES);
+    writeDigest(level0, record, hash('sha256', preimages.subarray(start, end), 'latin1'));
+    // The balances end the preimage; a byte loop copies them without allocating a view per leaf.
+    const sums = record + HASH_BYTES;
+    const balances = end - sumsBytes;
+    for (let index = 0; index < sumsBytes; index += 1) level0[sums + index] = preimages[balances + index]!;
   }
 }
 
@@ -231,11 +241,14 @@ export function hashNodeRange(
   const out = new DataView(parent.buffer, parent.byteOffset, parent.byteLength);
   for (let index = from; index < to; index += 1) {
     const left = 2 * index;
-    preimage.set(child.subarray(left * size, (left + 1) * size), 1);
-    if (left + 1 < childCount) preimage.set(child.subarray((left + 1) * size, (left + 2) * size), 1 + size);
-    else preimage.set(padding, 1 + size);
+    // Both children are adjacent records of the child level, so one copy moves them.
+    if (left + 1 < childCount) preimage.set(child.subarray(left * size, (left + 2) * size), 1);
+    else {
+      preimage.set(child.subarray(left * size, (left + 1) * size), 1);
+      preimage.set(padding, 1 + size);
+    }
     const record = index * size;
-    parent.set(hash('sha256', preimage, 'buffer'), record);
+    writeDigest(parent, record, hash('sha256', preimage, 'latin1'));
     for (let asset = 0; asset < assetCount; asset += 1) {
       // 128-bit addition in four 32-bit limbs, least significant first.
       const leftSum = 1 + HASH_BYTES + AMOUNT_BYTES * asset;
@@ -299,6 +312,57 @@ export function buildLiabilityTree(input: LiabilityTreeInput): BuildLiabilityTre
   const levels = allocateLevels(encoded.leaves.count, input.assets.length);
   hashLeafRange(encoded.leaves, input.assets.length, levels[0]!, 0, encoded.leaves.count);
   return { ok: true, tree: completeTree(input.auditId, input.assets, encoded.leaves, levels, 0) };
+}
+
+/**
+ * The customer ids seen so far, as an open-addressing table of leaf positions keyed by a 32-bit hash of the
+ * id, sized once for every leaf (load at most one half). A Set of a million strings takes several times as
+ * long: it grows by rehashing, and each lookup goes through the engine's generic hashing.
+ */
+class CustomerIdTable {
+  readonly #leaves: readonly LiabilityLeaf[];
+  /** Position + 1 of the leaf whose id sits in each slot; 0 marks an empty slot. */
+  readonly #slots: Int32Array;
+  readonly #hashes: Int32Array;
+  readonly #mask: number;
+
+  constructor(leaves: readonly LiabilityLeaf[]) {
+    let capacity = 16;
+    while (capacity < 2 * leaves.length) capacity *= 2;
+    this.#leaves = leaves;
+    this.#slots = new Int32Array(capacity);
+    this.#hashes = new Int32Array(capacity);
+    this.#mask = capacity - 1;
+  }
+
+  /** Records the id of the leaf at `position`; false when an earlier leaf has the same id. */
+  add(position: number): boolean {
+    const id = this.#leaves[position]!.customerId;
+    // FNV-1a over the id's characters, then a multiply-xorshift finaliser so the low bits pick slots evenly.
+    let hash = 0x811c9dc5;
+    for (let index = 0; index < id.length; index += 1)
+      hash = Math.imul(hash ^ id.charCodeAt(index), 0x01000193);
+    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+    hash ^= hash >>> 13;
+    for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
+      const taken = this.#slots[slot]!;
+      if (taken === 0) {
+        this.#slots[slot] = position + 1;
+        this.#hashes[slot] = hash;
+        return true;
+      }
+      if (this.#hashes[slot] === hash && this.#leaves[taken - 1]!.customerId === id) return false;
+    }
+  }
+}
+
+/**
+ * Copies a digest returned as a latin1 string (one character per byte) into `target` at `offset`. A latin1
+ * digest costs about half of a Buffer digest, which allocates a backing store per call; a tree of a million
+ * leaves makes two million of them.
+ */
+function writeDigest(target: Uint8Array, offset: number, digest: string): void {
+  for (let index = 0; index < HASH_BYTES; index += 1) target[offset + index] = digest.charCodeAt(index);
 }
 
 function fail(code: LiabilityTreeErrorCode, message: string, position?: number): EncodeLeavesResult {
