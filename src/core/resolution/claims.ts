@@ -1,0 +1,106 @@
+// The claims register of an insolvency: each customer's net equity per estate (one asset in one customer
+// account class), netted only within the same customer and estate (11 USC 761(17), 763(c)). A positive
+// balance is a claim on the estate; a negative one is the customer's debt to that estate, never a reduction
+// of anyone else's claim.
+
+import { compareText } from '../segregation/statement.ts';
+
+/** One asset in one customer account class: a separate customer estate (17 CFR 190.09, CASS 7A pools). */
+export interface EstateKey {
+  readonly asset: string;
+  readonly accountClass: string;
+}
+
+/** A piece of one customer's net equity in one estate; pieces of the same customer and estate add up. */
+export interface NetEquityEntry {
+  readonly customerId: string;
+  readonly asset: string;
+  readonly accountClass: string;
+  /** Ledger balance plus unrealised PnL, in the asset's minor units; negative for a deficit. */
+  readonly netEquityMinor: bigint;
+}
+
+/** A customer's claim on an estate: positive net equity. */
+export interface CustomerClaim {
+  readonly customerId: string;
+  readonly claimMinor: bigint;
+}
+
+/** A customer's debt to an estate: the deficit of a customer whose net equity is negative. */
+export interface CustomerDebt {
+  readonly customerId: string;
+  readonly debtMinor: bigint;
+}
+
+/** The claims and debts of one estate, each list sorted by customer id. */
+export interface EstateClaims extends EstateKey {
+  /** Customers with positive net equity; customers at exactly zero appear nowhere. */
+  readonly claims: readonly CustomerClaim[];
+  readonly debts: readonly CustomerDebt[];
+  readonly totalClaimsMinor: bigint;
+  readonly totalDebtsMinor: bigint;
+}
+
+/** Every estate's claims and debts, sorted by asset, then account class. */
+export interface ClaimsRegister {
+  readonly estates: readonly EstateClaims[];
+}
+
+/** Orders estates by asset, then account class, in code-unit order (never locale-dependent). */
+export function compareEstateKeys(a: EstateKey, b: EstateKey): number {
+  return compareText(a.asset, b.asset) || compareText(a.accountClass, b.accountClass);
+}
+
+/** The map key of an estate; NUL cannot occur in asset or class codes, so distinct estates never collide. */
+export function estateMapKey(estate: EstateKey): string {
+  return `${estate.asset}\u0000${estate.accountClass}`;
+}
+
+/**
+ * Builds the register: a customer's entries in one estate are summed (their own accounts offset each
+ * other), and the sum becomes a claim when positive and a debt when negative. Entries of other estates or
+ * other customers never enter the sum (11 USC 763(c): no offset between customers; separate capacities).
+ */
+export function buildClaimsRegister(entries: readonly NetEquityEntry[]): ClaimsRegister {
+  const estates = new Map<string, { key: EstateKey; netEquity: Map<string, bigint> }>();
+  for (const entry of entries) {
+    const mapKey = estateMapKey(entry);
+    let estate = estates.get(mapKey);
+    if (estate === undefined) {
+      estate = { key: { asset: entry.asset, accountClass: entry.accountClass }, netEquity: new Map() };
+      estates.set(mapKey, estate);
+    }
+    estate.netEquity.set(
+      entry.customerId,
+      (estate.netEquity.get(entry.customerId) ?? 0n) + entry.netEquityMinor,
+    );
+  }
+  return {
+    estates: [...estates.values()]
+      .sort((a, b) => compareEstateKeys(a.key, b.key))
+      .map(({ key, netEquity }) => {
+        const claims: CustomerClaim[] = [];
+        const debts: CustomerDebt[] = [];
+        let totalClaims = 0n;
+        let totalDebts = 0n;
+        for (const customerId of [...netEquity.keys()].sort(compareText)) {
+          const equity = netEquity.get(customerId)!;
+          if (equity > 0n) {
+            claims.push({ customerId, claimMinor: equity });
+            totalClaims += equity;
+          } else if (equity < 0n) {
+            debts.push({ customerId, debtMinor: -equity });
+            totalDebts -= equity;
+          }
+        }
+        return {
+          asset: key.asset,
+          accountClass: key.accountClass,
+          claims,
+          debts,
+          totalClaimsMinor: totalClaims,
+          totalDebtsMinor: totalDebts,
+        };
+      }),
+  };
+}
