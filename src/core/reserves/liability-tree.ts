@@ -213,7 +213,7 @@ export function hashLeafRange(
     const start = offsets[position]!;
     const end = offsets[position + 1]!;
     const record = position * size;
-    writeDigest(level0, record, hash('sha256', preimages.subarray(start, end), 'latin1'));
+    writeDigest(level0, record, hash('sha256', preimages.subarray(start, end), 'binary'));
     // The balances end the preimage; a byte loop copies them without allocating a view per leaf.
     const sums = record + HASH_BYTES;
     const balances = end - sumsBytes;
@@ -248,7 +248,7 @@ export function hashNodeRange(
       preimage.set(padding, 1 + size);
     }
     const record = index * size;
-    writeDigest(parent, record, hash('sha256', preimage, 'latin1'));
+    writeDigest(parent, record, hash('sha256', preimage, 'binary'));
     for (let asset = 0; asset < assetCount; asset += 1) {
       // 128-bit addition in four 32-bit limbs, least significant first.
       const leftSum = 1 + HASH_BYTES + AMOUNT_BYTES * asset;
@@ -357,9 +357,9 @@ class CustomerIdTable {
 }
 
 /**
- * Copies a digest returned as a latin1 string (one character per byte) into `target` at `offset`. A latin1
- * digest costs about half of a Buffer digest, which allocates a backing store per call; a tree of a million
- * leaves makes two million of them.
+ * Copies a digest returned as a 'binary' (latin1) string, one character per byte, into `target` at `offset`.
+ * A string digest costs about half of a Buffer digest, which allocates a backing store per call; a tree of a
+ * million leaves makes two million of them.
  */
 function writeDigest(target: Uint8Array, offset: number, digest: string): void {
   for (let index = 0; index < HASH_BYTES; index += 1) target[offset + index] = digest.charCodeAt(index);
