@@ -21,6 +21,7 @@ import { registerHoldRoutes } from './routes/hold-routes.ts';
 import { registerHotWalletRoutes } from './routes/hot-wallet-routes.ts';
 import { registerJournalRoutes } from './routes/journal-routes.ts';
 import { registerPoolRoutes } from './routes/pool-routes.ts';
+import { type ReservesApiServices, registerReservesRoutes } from './routes/reserves-routes.ts';
 import { registerSegregationRoutes } from './routes/segregation-routes.ts';
 import { registerTransferRoutes } from './routes/transfer-routes.ts';
 import { registerVaultRoutes } from './routes/vault-routes.ts';
@@ -40,11 +41,13 @@ export interface CreateAppOptions {
   readonly custody?: CustodyApiServices;
   /** The segregation services; without them the /v1/segregation routes answer 503 `segregation_unavailable`. */
   readonly segregation?: SegregationApiServices;
+  /** Proof of reserves; without it the reserves routes answer 503 `reserves_unavailable`. */
+  readonly reserves?: ReservesApiServices;
 }
 
 /** Builds the API over `service`; nothing listens until `startServer` (or a test) calls `fetch`. */
 export function createApp(service: LedgerService, options: CreateAppOptions = {}): OpenAPIHono<AppEnv> {
-  const { custody, segregation } = options;
+  const { custody, segregation, reserves } = options;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(renderError);
   app.notFound((c) => {
@@ -76,6 +79,7 @@ export function createApp(service: LedgerService, options: CreateAppOptions = {}
   registerDepositRoutes(app, service, custody);
   registerHotWalletRoutes(app, service, custody);
   registerSegregationRoutes(app, service, segregation);
+  registerReservesRoutes(app, reserves);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -87,7 +91,7 @@ export function createApp(service: LedgerService, options: CreateAppOptions = {}
       title: 'Ringfence ledger API',
       version: '1',
       description:
-        'A segregated double-entry ledger with custody (vaults, withdrawal policies, approvals and execution) and segregation (the daily statement, reconciliation, the residual-interest gate and alerts). Amounts are decimal strings at the asset scale.',
+        'A segregated double-entry ledger with custody (vaults, withdrawal policies, approvals and execution) segregation (the daily statement, reconciliation, the residual-interest gate and alerts) and proof of reserves (signed attestations, per-customer inclusion proofs, an offline verifier page). Amounts are decimal strings at the asset scale.',
     },
   });
   return app;

@@ -94,6 +94,8 @@ export const ERROR_STATUS = {
   // 404, segregation: a statement, reconciliation, break or residual-interest withdrawal id that does not
   // exist, whether read or written to.
   statement_unknown: 404,
+  proof_audit_unknown: 404,
+  proof_customer_not_in_audit: 404,
   reconciliation_unknown: 404,
   break_unknown: 404,
   ri_withdrawal_unknown: 404,
@@ -115,6 +117,13 @@ export const ERROR_STATUS = {
   custodian_statement_too_large: 413,
   media_type_unsupported: 415,
   // 422: well-formed, but the ledger's rules or state refuse it.
+  liability_assets_invalid: 422,
+  liability_customer_id_invalid: 422,
+  liability_customer_duplicate: 422,
+  liability_balance_count_mismatch: 422,
+  liability_balance_negative: 422,
+  liability_balance_too_large: 422,
+  liability_tree_full: 422,
   asset_unknown: 422,
   account_not_found: 422,
   customer_not_found: 422,
@@ -249,6 +258,9 @@ export const ERROR_STATUS = {
   custody_unavailable: 503,
   segregation_unavailable: 503,
   chain_unavailable: 503,
+  reserves_unavailable: 503,
+  reserves_signer_unavailable: 503,
+  reserves_chain_unavailable: 503,
 } as const satisfies Record<string, ErrorStatus>;
 
 /** An error code the table knows. */

@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import type { LedgerService } from '../service/ledger-service.ts';
 import { createApp } from './app.ts';
 import type { CustodyApiServices } from './custody-services.ts';
+import type { ReservesApiServices } from './routes/reserves-routes.ts';
 import type { SegregationApiServices } from './segregation-services.ts';
 
 /** The loopback address the server binds unless told otherwise. */
@@ -21,6 +22,8 @@ export interface StartServerOptions {
   readonly custody?: CustodyApiServices;
   /** The segregation services; without them the /v1/segregation routes answer 503 `segregation_unavailable`. */
   readonly segregation?: SegregationApiServices;
+  /** Proof of reserves; without it the reserves routes answer 503 `reserves_unavailable`. */
+  readonly reserves?: ReservesApiServices;
 }
 
 /** A listening server: its base URL and port, and `close` to stop accepting and wait for open requests. */
@@ -40,6 +43,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const app = createApp(options.service, {
     ...(options.custody === undefined ? {} : { custody: options.custody }),
     ...(options.segregation === undefined ? {} : { segregation: options.segregation }),
+    ...(options.reserves === undefined ? {} : { reserves: options.reserves }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(started));

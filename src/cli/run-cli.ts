@@ -13,6 +13,7 @@ import { holdsCommand } from './commands/holds.ts';
 import { journalCommand } from './commands/journal.ts';
 import { keysCommand } from './commands/keys.ts';
 import { poolsCommand } from './commands/pools.ts';
+import { proofCommand } from './commands/proof.ts';
 import { segregationCommand } from './commands/segregation.ts';
 import { serveCommand } from './commands/serve.ts';
 import { transferCommand } from './commands/transfer.ts';
@@ -47,6 +48,7 @@ export const COMMANDS: readonly CliCommand[] = [
   withdrawalsCommand,
   custodyCommand,
   segregationCommand,
+  proofCommand,
   journalCommand,
 ];
 

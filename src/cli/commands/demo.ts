@@ -6,7 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createChainAdapter } from '../../chain/index.ts';
 import { createApiKey } from '../../service/api-keys.ts';
 import {
@@ -19,6 +19,7 @@ import {
 } from '../../service/demo-book.ts';
 import { fundDemoVaults, startDemoChain } from '../../service/demo-chain.ts';
 import { type DemoCustody, openDemoCustody } from '../../service/demo-custody.ts';
+import { type DemoReserves, runDemoReserves } from '../../service/demo-reserves.ts';
 import {
   DEMO_FIRM_NAME,
   type DemoSegregationReport,
@@ -28,11 +29,13 @@ import { runDemoWithdrawals } from '../../service/demo-withdrawals.ts';
 import type { LedgerService } from '../../service/ledger-service.ts';
 import { SegregationService } from '../../service/segregation/segregation-service.ts';
 import { isPostgresUrl } from '../../store/open-store.ts';
+import { buildVerifierPage } from '../../web/proof-verifier/build-page.ts';
 import { parseCommandArgs, parsePort, rejectPositionals } from '../args.ts';
 import { usageError } from '../cli-error.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { describeDatabase, openLedger } from '../database.ts';
 import { type DemoChainRun, demoChainJson, renderDemoChain } from '../demo-chain-output.ts';
+import { type DemoReservesFiles, demoReservesJson, renderDemoReserves } from '../demo-reserves-output.ts';
 import { demoSegregationJson, renderDemoSegregation } from '../demo-segregation-output.ts';
 import { renderFields } from '../output.ts';
 import { listenForShutdown } from '../shutdown.ts';
@@ -158,6 +161,8 @@ ${SEGREGATION_HELP}
     let custody: DemoCustody | null = null;
     let segregation: SegregationService | null = null;
     let segregationDay: DemoSegregationReport | null = null;
+    let reserves: DemoReserves | null = null;
+    let reservesFiles: DemoReservesFiles | null = null;
     try {
       segregation = await SegregationService.open(service, {
         regime: settings.regime,
@@ -176,8 +181,10 @@ ${SEGREGATION_HELP}
         chainRun = started.run;
         custody = started.custody;
         segregationDay = started.segregationDay;
+        reserves = started.reserves;
         mkdirSync(dirname(statementOut), { recursive: true });
         writeFileSync(statementOut, segregationDay.statementHtml);
+        reservesFiles = await writeDemoReservesFiles(reserves, dirname(statementOut));
         refused = summary.refused;
       } else if (empty) {
         if (!values.json) io.stderr(`seeding the demo book (seed ${seed}) into ${describeDatabase(db)}...\n`);
@@ -206,6 +213,7 @@ ${SEGREGATION_HELP}
     const listening = await listen(service, port, values.host ?? HOST_DEFAULT, {
       segregation: onChain ? { ...settings, firmName: values['firm-name'] ?? DEMO_FIRM_NAME } : settings,
       segregationService: segregation,
+      ...(reserves === null ? {} : { reservesService: reserves.service }),
       ...(custody === null ? {} : { custody: { withdrawals: custody.withdrawals } }),
       ...(chainRun === null ? {} : { chain: createChainAdapter(chainRun.demo.writer.publicClient) }),
     }).catch(async (error: unknown) => {
@@ -224,7 +232,7 @@ ${SEGREGATION_HELP}
     const headSeq = await service.read((engine) => engine.headSeq);
     if (values.json) {
       io.stdout(
-        `${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq, seeded: summary !== null, summary, refused, keys, chain: chainRun === null ? null : demoChainJson(chainRun), segregation: segregationDay === null ? null : demoSegregationJson(segregationDay, statementOut) })}\n`,
+        `${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq, seeded: summary !== null, summary, refused, keys, chain: chainRun === null ? null : demoChainJson(chainRun), segregation: segregationDay === null ? null : demoSegregationJson(segregationDay, statementOut), reserves: reserves === null || reservesFiles === null ? null : demoReservesJson(reserves, reservesFiles) })}\n`,
       );
     } else {
       printWalkthrough(io, {
@@ -237,6 +245,7 @@ ${SEGREGATION_HELP}
         chainRun,
         segregationDay,
         statementOut,
+        reserves: reserves === null || reservesFiles === null ? null : { reserves, files: reservesFiles },
       });
     }
     await serveUntilSignalled(io, serving, shutdown, values.json);
@@ -256,6 +265,7 @@ async function startOnChainDemo(
   run: DemoChainRun;
   custody: DemoCustody;
   segregationDay: DemoSegregationReport;
+  reserves: DemoReserves;
 }> {
   const demo = await startDemoChain();
   try {
@@ -273,7 +283,13 @@ async function startOnChainDemo(
       createChainAdapter(demo.writer.publicClient),
       seed,
     );
-    return { summary, run: { demo, funding, withdrawals }, custody, segregationDay };
+    if (!quiet) io.stderr('publishing a proof-of-reserves audit signed by the platform key...\n');
+    const reserves = await runDemoReserves(
+      service,
+      createChainAdapter(demo.writer.publicClient),
+      demo.parties,
+    );
+    return { summary, run: { demo, funding, withdrawals }, custody, segregationDay, reserves };
   } catch (error) {
     await demo.stop();
     throw error;
@@ -292,6 +308,7 @@ function printWalkthrough(
     chainRun: DemoChainRun | null;
     segregationDay: DemoSegregationReport | null;
     statementOut: string;
+    reserves: { reserves: DemoReserves; files: DemoReservesFiles } | null;
   },
 ): void {
   const { url, db, keys, summary, refused, chainRun, segregationDay } = demo;
@@ -371,7 +388,7 @@ Or with the CLI (another terminal, from the repository):
   npx ringfence transfer --kind trade_settlement --reference fill-demo-0002 --leg ri:derivatives:USDC,${customer}:derivatives:USDC,USDC,125.50
   npx ringfence transfer --kind house_transfer --reference treasury-sweep-demo --leg ${customer}:derivatives:USDC,house:equity:USDC,USDC,10000
   npx ringfence journal verify --db ${dbArgument}
-${chainRun === null ? '' : renderWithdrawalCliLines(chainRun)}${segregationDay === null ? '' : renderDemoSegregation(segregationDay, demo.statementOut, url, keys)}
+${chainRun === null ? '' : renderWithdrawalCliLines(chainRun)}${segregationDay === null ? '' : renderDemoSegregation(segregationDay, demo.statementOut, url, keys)}${demo.reserves === null ? '' : renderDemoReserves(demo.reserves.reserves, demo.reserves.files, url, keys.customer)}
 Press Ctrl+C to stop.
 `);
 }
@@ -411,4 +428,17 @@ function renderWithdrawalCliLines(run: DemoChainRun): string {
   npx ringfence withdrawals execute ${ready.requestId}
   npx ringfence withdrawals request --customer ${executed.request.customerId} --vault ${executed.request.vaultId} --asset USDC --amount 10 --destination ${DENIED_DESTINATION}
 `;
+}
+
+/** Writes the demo's attestation, the featured customer's proof and the offline verifier page beside the statement. */
+async function writeDemoReservesFiles(reserves: DemoReserves, directory: string): Promise<DemoReservesFiles> {
+  const files: DemoReservesFiles = {
+    attestation: join(directory, 'demo-attestation.json'),
+    proof: join(directory, `demo-proof-${reserves.featuredProof.leaf.customerId}.json`),
+    page: join(directory, 'verify.html'),
+  };
+  writeFileSync(files.attestation, `${JSON.stringify(reserves.audit.attestation, null, 2)}\n`);
+  writeFileSync(files.proof, `${JSON.stringify(reserves.featuredProof, null, 2)}\n`);
+  writeFileSync(files.page, await buildVerifierPage());
+  return files;
 }

@@ -1,15 +1,18 @@
 // `ringfence serve`: opens the ledger on a database and serves the HTTP API until SIGINT/SIGTERM.
 
 import type { CustodyApiServices } from '../../api/custody-services.ts';
+import type { ReservesApiServices } from '../../api/routes/reserves-routes.ts';
 import type { SegregationApiServices } from '../../api/segregation-services.ts';
 import { startServer } from '../../api/server.ts';
 import type { ChainAdapter } from '../../chain/chain-adapter.ts';
 import { CLIENT_MONEY_APPROACHES, type ClientMoneyApproach } from '../../core/segregation/client-money.ts';
 import type { SegregationRegime } from '../../core/segregation/sealed-statement.ts';
 import type { LedgerService } from '../../service/ledger-service.ts';
+import { ReservesService } from '../../service/reserves/reserves-service.ts';
 import { attachAlertWebhook, parseWebhookUrl } from '../../service/segregation/alert-webhook.ts';
 import { SegregationService } from '../../service/segregation/segregation-service.ts';
 import { alertView } from '../../service/segregation/segregation-views.ts';
+import { buildVerifierPage } from '../../web/proof-verifier/build-page.ts';
 import { parseCommandArgs, parsePort, rejectPositionals, requireOption } from '../args.ts';
 import { usageError } from '../cli-error.ts';
 import type { CliCommand, CliIo } from '../command.ts';
@@ -130,6 +133,20 @@ export interface ListenServices {
   readonly chain?: ChainAdapter;
   /** An already opened segregation service (the demo opens it to seed its day); opened here otherwise. */
   readonly segregationService?: SegregationService;
+  /**
+   * An already opened reserves service (the demo's has the platform key and reads its chain); otherwise one
+   * is opened that serves published audits and proofs but has no key to publish new ones.
+   */
+  readonly reservesService?: ReservesService;
+}
+
+/** The offline verifier page, built once per process on first request. */
+function cachedVerifierPage(): () => Promise<string> {
+  let page: Promise<string> | null = null;
+  return () => {
+    page ??= buildVerifierPage();
+    return page;
+  };
 }
 
 /**
@@ -173,11 +190,18 @@ export async function listen(
       DEADLINE_CHECK_INTERVAL_MS,
     );
     deadlineTimer.unref();
+    const reserves: ReservesApiServices = {
+      service:
+        services.reservesService ??
+        (await ReservesService.open(service, { chain: services.chain ?? null, platformSigner: null })),
+      verifierPage: cachedVerifierPage(),
+    };
     server = await startServer({
       service,
       port,
       host,
       segregation,
+      reserves,
       ...(services.custody === undefined ? {} : { custody: services.custody }),
     });
   } catch (error) {
