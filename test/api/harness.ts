@@ -3,13 +3,15 @@
 // and `expectUnchanged`, which proves a request changed neither the journal nor any balance. With
 // `custody: true` it also serves a withdrawal service over a fake chain executor and the real trustee
 // co-signer (the fixture parties' signers, the standard policy on vault:derivatives, one allowlisted address).
-// With `segregation` it serves the segregation service on the harness clock (and a chain adapter, if given).
+// With `segregation` it serves the segregation service on the harness clock (and a chain adapter, if given);
+// with `reserves` it serves the proof-of-reserves services the test builds over the harness ledger.
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { expect } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import type { AppEnv } from '../../src/api/app-env.ts';
 import type { CustodyApiServices } from '../../src/api/custody-services.ts';
+import type { ReservesApiServices } from '../../src/api/routes/reserves-routes.ts';
 import type { SegregationApiServices } from '../../src/api/segregation-services.ts';
 import type { ChainAdapter } from '../../src/chain/chain-adapter.ts';
 import type { Command } from '../../src/core/ledger/types.ts';
@@ -81,6 +83,8 @@ export interface ApiHarnessOptions {
   readonly deposits?: CustodyApiServices['deposits'];
   /** Serve the segregation routes; `{ chain }` adds a chain adapter for chain reconciliation. */
   readonly segregation?: boolean | { readonly chain: ChainAdapter | null };
+  /** Serve the reserves routes over what this builds on the harness ledger. */
+  readonly reserves?: (ledger: LedgerService) => Promise<ReservesApiServices>;
 }
 
 /** The firm the harness's segregation services name on documents. */
@@ -151,9 +155,11 @@ export async function openApiHarness(kind: StoreKind, options: ApiHarnessOptions
           firmName: HARNESS_FIRM_NAME,
           clock: () => harness.nowMs,
         };
+  const reserves = options.reserves === undefined ? null : await options.reserves(service);
   const app = createApp(service, {
     ...(custody === null ? {} : { custody }),
     ...(segregation === null ? {} : { segregation }),
+    ...(reserves === null ? {} : { reserves }),
   });
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...options.headers };
@@ -182,8 +188,9 @@ export async function openApiHarness(kind: StoreKind, options: ApiHarnessOptions
     const storedAccounts = await store.readAccounts();
     const custodyEvents = await store.readCustodyEvents();
     const segregationEvents = await store.readSegregationEvents();
+    const reservesEvents = await store.readReservesEvents();
     return JSON.stringify(
-      { books, storedHeadSeq, storedAccounts, custodyEvents, segregationEvents },
+      { books, storedHeadSeq, storedAccounts, custodyEvents, segregationEvents, reservesEvents },
       (_key, value) => (typeof value === 'bigint' ? value.toString() : value),
     );
   };

@@ -71,6 +71,12 @@ const EXPECTED_ROUTES = [
   'GET /v1/segregation/notices/{id}',
   'GET /v1/segregation/alerts',
   'GET /v1/segregation/alerts/stream',
+  'POST /v1/reserves/audits',
+  'GET /v1/reserves/audits',
+  'GET /v1/reserves/audits/{auditId}/attestation',
+  'GET /v1/reserves/audits/{auditId}/proof',
+  'GET /reserves/attestations/{auditId}',
+  'GET /verify',
 ].sort();
 
 describe.each(STORE_KINDS)('health and OpenAPI on %s', (kind) => {

@@ -7,7 +7,6 @@
 // 100 USDC less than the books say (coverage below one).
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChainAdapter } from '../../src/chain/chain-adapter.ts';
 import type { Address } from '../../src/core/custody/address.ts';
 import { signPersonalMessage } from '../../src/core/reserves/personal-signature.ts';
 import { verifyAttestation } from '../../src/core/reserves/verify-attestation.ts';
@@ -19,7 +18,12 @@ import {
   type ReservesServiceOptions,
 } from '../../src/service/reserves/reserves-service.ts';
 import { bookSetupCommands, bookVaults, deposit } from '../support/book.ts';
-import { PLATFORM_KEY, RECOVERY_KEY, type TestKey, TRUSTEE_KEY } from '../support/reserves-fixture.ts';
+import {
+  fakeReservesChain,
+  PLATFORM_KEY,
+  TRUSTEE_KEY,
+  testPersonalSigner,
+} from '../support/reserves-fixture.ts';
 import { openTestStore, STORE_KINDS, type StoreKind } from '../support/stores.ts';
 
 const BTC = (units: number) => BigInt(Math.round(units * 100)) * 1_000_000n;
@@ -30,42 +34,12 @@ afterEach(async () => {
   for (const service of opened.splice(0)) await service.close();
 });
 
-function signer(key: TestKey): PersonalSigner {
-  return {
-    address: key.address,
-    signMessage: async (message) => signPersonalMessage(message, key.privateKey),
-  };
-}
+const signer = testPersonalSigner;
 
 const vaultAddress = (id: string) =>
   bookVaults()
     .find((vault) => vault.id === id)!
     .address.toLowerCase() as Address;
-
-/** A chain where every vault is a 2-of-3 Safe (platform, trustee, recovery) holding `balances` at block 99. */
-function fakeChain(balances: ReadonlyMap<string, bigint>): ChainAdapter {
-  return {
-    chainId: 31_337,
-    readHeadBlockNumber: async () => 99n,
-    readVaultBalances: async (input) => ({
-      chainId: 31_337,
-      blockNumber: 99n,
-      blockHash: `0x${'12'.repeat(32)}`,
-      balances: input.vaults.flatMap((vault) =>
-        input.assets.map((asset) => ({
-          vault,
-          assetId: asset.assetId,
-          balanceMinor: balances.get(`${vault}/${asset.assetId}`) ?? 0n,
-        })),
-      ),
-    }),
-    readVaultControl: async () => ({
-      kind: 'safe',
-      owners: [PLATFORM_KEY.address, TRUSTEE_KEY.address, RECOVERY_KEY.address],
-      threshold: 2,
-    }),
-  };
-}
 
 const CHAIN_BALANCES = new Map([
   [`${vaultAddress('vault:derivatives')}/BTC`, BTC(1.5)],
@@ -89,7 +63,7 @@ async function openBook(kind: StoreKind) {
     deposit('bob', 'spot', 'BTC', BTC(0.25)),
   ]);
   const options = (overrides: Partial<ReservesServiceOptions> = {}): ReservesServiceOptions => ({
-    chain: fakeChain(CHAIN_BALANCES),
+    chain: fakeReservesChain(CHAIN_BALANCES),
     platformSigner: signer(PLATFORM_KEY),
     controlSigners: [signer(PLATFORM_KEY), signer(TRUSTEE_KEY)],
     clock: () => Date.UTC(2026, 10, 30, 12),

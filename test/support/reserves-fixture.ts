@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import type { ChainAdapter } from '../../src/chain/chain-adapter.ts';
 import type { Address } from '../../src/core/custody/address.ts';
 import { addressFromPublicKey } from '../../src/core/custody/address.ts';
 import {
@@ -17,6 +18,7 @@ import { buildLiabilityTree, type LiabilityTree } from '../../src/core/reserves/
 import { signPersonalMessage } from '../../src/core/reserves/personal-signature.ts';
 import type { InclusionProofJson } from '../../src/core/reserves/proof-json.ts';
 import type { TreeAsset } from '../../src/core/reserves/tree-format.ts';
+import type { PersonalSigner } from '../../src/service/reserves/reserves-service.ts';
 
 /** A deterministic test key and its address. */
 export interface TestKey {
@@ -109,4 +111,40 @@ export async function signedFixture(
     signPersonalMessage(message, PLATFORM_KEY.privateKey),
   );
   return { tree, attestation, proofAt: (position) => createInclusionProof(tree, position, attestation) };
+}
+
+/** A personal-message signer over a test key. */
+export function testPersonalSigner(key: TestKey): PersonalSigner {
+  return {
+    address: key.address,
+    signMessage: async (message) => signPersonalMessage(message, key.privateKey),
+  };
+}
+
+/**
+ * A chain (id 31337) where every vault is a 2-of-3 Safe (platform, trustee, recovery) holding `balances`
+ * (keyed "address/asset") at block 99.
+ */
+export function fakeReservesChain(balances: ReadonlyMap<string, bigint>): ChainAdapter {
+  return {
+    chainId: 31_337,
+    readHeadBlockNumber: async () => 99n,
+    readVaultBalances: async (input) => ({
+      chainId: 31_337,
+      blockNumber: 99n,
+      blockHash: `0x${'12'.repeat(32)}`,
+      balances: input.vaults.flatMap((vault) =>
+        input.assets.map((asset) => ({
+          vault,
+          assetId: asset.assetId,
+          balanceMinor: balances.get(`${vault}/${asset.assetId}`) ?? 0n,
+        })),
+      ),
+    }),
+    readVaultControl: async () => ({
+      kind: 'safe',
+      owners: [PLATFORM_KEY.address, TRUSTEE_KEY.address, RECOVERY_KEY.address],
+      threshold: 2,
+    }),
+  };
 }
