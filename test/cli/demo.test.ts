@@ -4,8 +4,10 @@
 // work, and stops cleanly on SIGINT. Every start reseeds (the chain lives in memory); `--off-chain` reuses the
 // book. On PostgreSQL it needs an empty database.
 
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifyInclusionProof } from '../../src/core/reserves/verify-inclusion-proof.ts';
 import { createTestLocation } from '../support/stores.ts';
 import { runCli, startCli } from './cli-process.ts';
 import { seedDatabase } from './seeded-database.ts';
@@ -96,6 +98,17 @@ describe('ringfence demo', () => {
       });
       expect(execute.status).toBe(200);
       expect(await execute.json()).toMatchObject({ withdrawal: { state: 'executed' } });
+
+      // Proof of reserves: the featured customer's saved proof verifies offline with the printed signer, and
+      // its attestation is the one the server publishes.
+      const proofPath = /^ +your proof: +(\S+) \(cust-001\)$/m.exec(stdout)?.[1];
+      const signer = /proof verify \S+ --signer (0x[0-9a-f]{40})$/m.exec(stdout)?.[1];
+      const proof = JSON.parse(readFileSync(resolve(import.meta.dirname, '../..', proofPath!), 'utf8'));
+      const verified = verifyInclusionProof(proof, { expectedSigner: signer as `0x${string}` });
+      expect(verified.ok && verified.verified.customerId).toBe('cust-001');
+      const published = await fetch(`${url}/reserves/attestations/latest`);
+      expect(await published.json()).toEqual(proof.attestation);
+      expect(stdout).toMatch(/^ +vaults: +2 of 2 segregated Safes: control proven/m);
 
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
