@@ -1,6 +1,7 @@
 // Proves that the chain adapter reads every vault's native and ERC-20 balance at one pinned block (a
 // consistent snapshot for reconciliation, also for a past block) and reports a chain that is down as
-// ChainUnreachableError.
+// ChainUnreachableError; and who controls a vault (a Safe's owners and threshold, or a plain account alone) at a
+// block, for proof of reserves.
 
 import type { Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { createChainAdapter, type VaultAsset } from '../../src/chain/chain-adapt
 import { deployTestToken, mintTestToken } from '../../src/chain/erc20.ts';
 import { ChainUnreachableError } from '../../src/chain/errors.ts';
 import { LOCAL_ACCOUNT_BALANCE_WEI, type LocalChain, startLocalChain } from '../../src/chain/local-chain.ts';
+import { createSafe, deploySafeInfrastructure } from '../../src/chain/safe.ts';
 import type { ChainWriter } from '../../src/chain/transactions.ts';
 
 let chain: LocalChain;
@@ -68,5 +70,19 @@ describe('chain adapter', () => {
       chain.setOffline(false);
     }
     expect((await adapter.readVaultBalances({ vaults, assets })).balances).toHaveLength(4);
+  });
+
+  it("reads a Safe's owners and threshold, and a plain account as its own single owner", async () => {
+    const adapter = createChainAdapter(chain.publicClient);
+    const infrastructure = await deploySafeInfrastructure(writer);
+    const owners = [chain.accounts[3]!.address, chain.accounts[4]!.address, chain.accounts[5]!.address];
+    const safe = await createSafe(writer, { infrastructure, owners, threshold: 2, saltNonce: 77n });
+    const block = await adapter.readHeadBlockNumber();
+    const control = await adapter.readVaultControl(safe, block);
+    expect(control.kind).toBe('safe');
+    expect(control.threshold).toBe(2);
+    expect([...control.owners].sort()).toEqual(owners.map((owner) => owner.toLowerCase()).sort());
+    const account = await adapter.readVaultControl(vaults[0]!, block);
+    expect(account).toEqual({ kind: 'account', owners: [vaults[0]!.toLowerCase()], threshold: 1 });
   });
 });
