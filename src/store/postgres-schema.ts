@@ -19,6 +19,7 @@ export const POSTGRES_GUARD_TRIGGERS = {
   custody_events: 'custody_events_append_only',
   segregation_events: 'segregation_events_append_only',
   reserves_events: 'reserves_events_append_only',
+  resolution_events: 'resolution_events_append_only',
 } as const;
 export type PostgresGuardedTable = keyof typeof POSTGRES_GUARD_TRIGGERS;
 
@@ -172,6 +173,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     sql: `
       -- Proof-of-reserves audits (issue 5): each published attestation and the secret its salts derive from.
       ${eventTableSql('reserves_events')}
+    `,
+  },
+  {
+    version: 7,
+    name: 'append-only resolution events',
+    sql: `
+      -- Insolvency resolution (issue 6): freeze requests and approvals, the pinned journal position, recoveries.
+      ${eventTableSql('resolution_events')}
     `,
   },
 ];

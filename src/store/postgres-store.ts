@@ -36,6 +36,7 @@ import type {
   EventRecord,
   LedgerStore,
   ReservesEventRecord,
+  ResolutionEventRecord,
   SegregationEventRecord,
   StoredBatch,
 } from './store.ts';
@@ -256,6 +257,14 @@ export class PostgresStore implements LedgerStore, TamperForTest {
 
   async readReservesEvents(): Promise<ReservesEventRecord[]> {
     return this.#readEvents('reserves_events');
+  }
+
+  async appendResolutionEvents(events: readonly ResolutionEventRecord[]): Promise<void> {
+    await this.#appendEvents('resolution_events', events);
+  }
+
+  async readResolutionEvents(): Promise<ResolutionEventRecord[]> {
+    return this.#readEvents('resolution_events');
   }
 
   async insertApiKey(key: ApiKeyRecord): Promise<void> {

@@ -48,7 +48,7 @@ export interface ApiKeyRow {
 }
 
 /** The append-only event tables; both stores read and append them through one helper taking the table. */
-export type EventTable = 'custody_events' | 'segregation_events' | 'reserves_events';
+export type EventTable = 'custody_events' | 'segregation_events' | 'reserves_events' | 'resolution_events';
 
 /** A row of an event table. */
 export interface EventRow {

@@ -36,6 +36,10 @@ export const SQLITE_GUARD_TRIGGERS = {
     BEGIN SELECT RAISE(ABORT, 'reserves_events is append-only: UPDATE refused'); END`,
   reserves_events_no_delete: `CREATE TRIGGER reserves_events_no_delete BEFORE DELETE ON reserves_events
     BEGIN SELECT RAISE(ABORT, 'reserves_events is append-only: DELETE refused'); END`,
+  resolution_events_no_update: `CREATE TRIGGER resolution_events_no_update BEFORE UPDATE ON resolution_events
+    BEGIN SELECT RAISE(ABORT, 'resolution_events is append-only: UPDATE refused'); END`,
+  resolution_events_no_delete: `CREATE TRIGGER resolution_events_no_delete BEFORE DELETE ON resolution_events
+    BEGIN SELECT RAISE(ABORT, 'resolution_events is append-only: DELETE refused'); END`,
 } as const;
 export type SqliteGuardTrigger = keyof typeof SQLITE_GUARD_TRIGGERS;
 
@@ -176,6 +180,14 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     sql: `
       -- Proof-of-reserves audits (issue 5): each published attestation and the secret its salts derive from.
       ${eventTableSql('reserves_events')}
+    `,
+  },
+  {
+    version: 7,
+    name: 'append-only resolution events',
+    sql: `
+      -- Insolvency resolution (issue 6): freeze requests and approvals, the pinned journal position, recoveries.
+      ${eventTableSql('resolution_events')}
     `,
   },
 ];

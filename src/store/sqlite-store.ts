@@ -33,6 +33,7 @@ import type {
   EventRecord,
   LedgerStore,
   ReservesEventRecord,
+  ResolutionEventRecord,
   SegregationEventRecord,
   StoredBatch,
 } from './store.ts';
@@ -258,6 +259,14 @@ export class SqliteStore implements LedgerStore, TamperForTest {
     return this.#readEvents('reserves_events');
   }
 
+  async appendResolutionEvents(events: readonly ResolutionEventRecord[]): Promise<void> {
+    this.#appendEvents('resolution_events', events);
+  }
+
+  async readResolutionEvents(): Promise<ResolutionEventRecord[]> {
+    return this.#readEvents('resolution_events');
+  }
+
   async insertApiKey(key: ApiKeyRecord): Promise<void> {
     const s = this.#ready();
     try {
@@ -460,11 +469,13 @@ export class SqliteStore implements LedgerStore, TamperForTest {
         custody_events: insertEvent('custody_events'),
         segregation_events: insertEvent('segregation_events'),
         reserves_events: insertEvent('reserves_events'),
+        resolution_events: insertEvent('resolution_events'),
       },
       selectEvents: {
         custody_events: selectEvents('custody_events'),
         segregation_events: selectEvents('segregation_events'),
         reserves_events: selectEvents('reserves_events'),
+        resolution_events: selectEvents('resolution_events'),
       },
     };
   }

@@ -20,6 +20,7 @@ import type {
   CustodyEventRecord,
   LedgerStore,
   ReservesEventRecord,
+  ResolutionEventRecord,
   SegregationEventRecord,
   StoredBatch,
 } from './store.ts';
@@ -109,6 +110,14 @@ export class SqliteWorkerStore implements LedgerStore, TamperForTest {
 
   readReservesEvents(): Promise<ReservesEventRecord[]> {
     return this.call('readReservesEvents', []);
+  }
+
+  appendResolutionEvents(events: readonly ResolutionEventRecord[]): Promise<void> {
+    return this.call('appendResolutionEvents', [events]);
+  }
+
+  readResolutionEvents(): Promise<ResolutionEventRecord[]> {
+    return this.call('readResolutionEvents', []);
   }
 
   insertApiKey(key: ApiKeyRecord): Promise<void> {

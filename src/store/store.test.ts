@@ -159,6 +159,11 @@ const EVENT_TABLES = [
     append: (store: LedgerStore, events: readonly EventRecord[]) => store.appendReservesEvents(events),
     read: (store: LedgerStore) => store.readReservesEvents(),
   },
+  {
+    table: 'resolution_events',
+    append: (store: LedgerStore, events: readonly EventRecord[]) => store.appendResolutionEvents(events),
+    read: (store: LedgerStore) => store.readResolutionEvents(),
+  },
 ] as const;
 
 const OPERATOR_KEY: ApiKeyRecord = {

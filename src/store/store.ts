@@ -46,6 +46,9 @@ export type SegregationEventRecord = EventRecord;
 /** One reserves event (published proof-of-reserves audits). */
 export type ReservesEventRecord = EventRecord;
 
+/** One resolution event (insolvency freeze requests and approvals, recovered debts). */
+export type ResolutionEventRecord = EventRecord;
+
 export interface LedgerStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Creates or upgrades the schema; safe to call on every start. */
@@ -81,6 +84,10 @@ export interface LedgerStore {
   appendReservesEvents(events: readonly ReservesEventRecord[]): Promise<void>;
   /** Every reserves event, in seq order. */
   readReservesEvents(): Promise<ReservesEventRecord[]>;
+  /** Appends resolution events in one transaction, densely after the stored ones (as for custody events). */
+  appendResolutionEvents(events: readonly ResolutionEventRecord[]): Promise<void>;
+  /** Every resolution event, in seq order. */
+  readResolutionEvents(): Promise<ResolutionEventRecord[]>;
   insertApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyBySecretHash(secretHash: string): Promise<ApiKeyRecord | null>;
   close(): Promise<void>;

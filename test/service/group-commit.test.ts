@@ -37,6 +37,8 @@ function gatedStore(inner: LedgerStore) {
     readSegregationEvents: () => inner.readSegregationEvents(),
     appendReservesEvents: (events) => inner.appendReservesEvents(events),
     readReservesEvents: () => inner.readReservesEvents(),
+    appendResolutionEvents: (events) => inner.appendResolutionEvents(events),
+    readResolutionEvents: () => inner.readResolutionEvents(),
     insertApiKey: (key) => inner.insertApiKey(key),
     findApiKeyBySecretHash: (hash) => inner.findApiKeyBySecretHash(hash),
     close: () => inner.close(),
