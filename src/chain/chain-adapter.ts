@@ -3,6 +3,7 @@
 
 import { type Address, type Chain, erc20Abi, type Hex, type PublicClient, type Transport } from 'viem';
 import { assert } from '../core/assert.ts';
+import type { Vault } from '../core/custody/vault.ts';
 import { safeAbi } from './contract-abis.ts';
 import { toChainError } from './errors.ts';
 
@@ -41,6 +42,22 @@ export interface VaultControl {
   readonly kind: 'safe' | 'account';
   readonly owners: readonly Address[];
   readonly threshold: number;
+}
+
+/** The on-chain assets a set of registered vaults holds, each once (vaults on one chain name one token per asset). */
+export function chainAssetsOf(vaults: readonly Pick<Vault, 'assets'>[]): VaultAsset[] {
+  const assets = new Map<string, VaultAsset>();
+  for (const vault of vaults) {
+    for (const held of vault.assets) {
+      assets.set(
+        held.asset,
+        held.token === 'native'
+          ? { kind: 'native', assetId: held.asset }
+          : { kind: 'erc20', assetId: held.asset, token: held.token },
+      );
+    }
+  }
+  return [...assets.values()];
 }
 
 /** Reads vault balances from one chain; every method throws ChainUnreachableError or ChainRequestError. */

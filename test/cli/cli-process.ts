@@ -3,6 +3,7 @@
 
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runCli as runCliInProcess } from '../../src/cli/run-cli.ts';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/ringfence.mjs', import.meta.url));
@@ -116,4 +117,22 @@ export function startCli(
       );
     });
   });
+}
+
+/** Runs `ringfence ...args` in this process (the CLI's dispatcher, no child) and collects what it printed. */
+export async function runCliHere(
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCliInProcess(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env: {},
+  });
+  return { code, stdout, stderr };
 }

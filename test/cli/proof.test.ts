@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/server.ts';
-import { runCli as runCliInProcess } from '../../src/cli/run-cli.ts';
 import { ReservesService } from '../../src/service/reserves/reserves-service.ts';
 import { type ApiHarness, openApiHarness } from '../api/harness.ts';
 import {
@@ -19,7 +18,7 @@ import {
   TRUSTEE_KEY,
   testPersonalSigner,
 } from '../support/reserves-fixture.ts';
-import { runCli } from './cli-process.ts';
+import { runCli, runCliHere } from './cli-process.ts';
 
 const ASSETS = [
   { code: 'BTC', scale: 8 },
@@ -97,19 +96,8 @@ describe('ringfence proof over HTTP', () => {
     await api.close();
   });
 
-  async function cli(args: readonly string[], key: string) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCliInProcess(['proof', ...args, '--url', server.url, '--key', key], {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      env: {},
-    });
-    return { code, stdout, stderr };
+  function cli(args: readonly string[], key: string) {
+    return runCliHere(['proof', ...args, '--url', server.url, '--key', key]);
   }
 
   it('publishes as the operator, lists, and fetches the customer’s own proof, which verifies', async () => {
@@ -133,14 +121,9 @@ describe('ringfence proof over HTTP', () => {
     const out = join(scratchDirectory(), 'mine.json');
     const fetched = await cli(['fetch', '--out', out], api.keys.alice);
     expect(fetched.code).toBe(0);
-    const verify = await runCliInProcess(['proof', 'verify', out, '--json'], {
-      stdout: (text) => {
-        expect(JSON.parse(text)).toMatchObject({ verified: true, customerId: 'alice' });
-      },
-      stderr: () => undefined,
-      env: {},
-    });
-    expect(verify).toBe(0);
+    const verify = await runCliHere(['proof', 'verify', out, '--json']);
+    expect(verify.code).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ verified: true, customerId: 'alice' });
     const refused = await cli(['fetch', '--out', out], api.keys.operator);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('forbidden_role');

@@ -9,11 +9,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/server.ts';
-import { runCli as runCliInProcess } from '../../src/cli/run-cli.ts';
 import { type ApiHarness, openApiHarness } from '../api/harness.ts';
 import { ids } from '../support/book.ts';
 import { STORE_KINDS } from '../support/stores.ts';
-import { runCli } from './cli-process.ts';
+import { runCli, runCliHere } from './cli-process.ts';
 import { seedDatabase } from './seeded-database.ts';
 
 const BUSINESS_DATE = '2030-06-28';
@@ -171,19 +170,8 @@ describe('ringfence segregation against a server', () => {
     await api.close();
   });
 
-  async function cli(args: readonly string[], key = api.keys.operator) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCliInProcess(['segregation', ...args, '--url', server.url, '--key', key], {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      env: {},
-    });
-    return { code, stdout, stderr };
+  function cli(args: readonly string[], key = api.keys.operator) {
+    return runCliHere(['segregation', ...args, '--url', server.url, '--key', key]);
   }
 
   it('computes and finalises a statement, sets a target, and runs a withdrawal past two officers', async () => {

@@ -18,10 +18,12 @@ import {
 import { recoverPersonalSigner } from './personal-signature.ts';
 import { TREE_HEIGHT } from './tree-format.ts';
 import {
+  FieldError,
   type FieldReader,
   isAmountText,
   isHexText,
   readArray,
+  readFields,
   readInteger,
   readObject,
   readString,
@@ -58,14 +60,14 @@ export function verifyAttestation(
   value: unknown,
   options: VerifyAttestationOptions = {},
 ): VerifyAttestationResult {
-  let attestation: SignedAttestation;
-  try {
-    attestation = readSignedAttestation(value);
-  } catch (error) {
-    if (error instanceof FormatError) return fail('attestation_format_unsupported', error.message);
-    if (error instanceof MalformedError) return fail('attestation_malformed', error.message);
-    throw error;
+  const read = readFields('attestation', (field) => readSignedAttestation(value, field));
+  if (!read.ok) {
+    return fail(
+      read.kind === 'format' ? 'attestation_format_unsupported' : 'attestation_malformed',
+      read.message,
+    );
   }
+  const attestation = read.value;
   const { body } = attestation;
   // The body as published, not as read: a field added to it changes the hash as much as a field changed.
   const bodySha256 = bytesToHex(sha256(utf8ToBytes(encodeCanonicalJson((value as { body: unknown }).body))));
@@ -140,18 +142,13 @@ export function controlSigners(auditId: string, vault: VaultReserve): Address[] 
   return [...signers];
 }
 
-class MalformedError extends Error {}
-class FormatError extends Error {}
-
-/** Reads a signed attestation, throwing MalformedError (or FormatError for another format) on a bad field. */
-export function readSignedAttestation(value: unknown): SignedAttestation {
-  const read: FieldReader = (condition, field) => {
-    if (!condition) throw new MalformedError(`attestation field ${field} is missing or malformed`);
-  };
+/** Reads a signed attestation through `read` (a FieldError of kind 'format' for another format). */
+function readSignedAttestation(value: unknown, read: FieldReader): SignedAttestation {
   const top = readObject(value, 'attestation', read);
   const body = readObject(top.body, 'body', read);
   if (body.format !== ATTESTATION_FORMAT) {
-    throw new FormatError(
+    throw new FieldError(
+      'format',
       `unsupported attestation format ${String(body.format)} (this verifier reads ${ATTESTATION_FORMAT})`,
     );
   }

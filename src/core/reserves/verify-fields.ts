@@ -4,8 +4,36 @@
 import { isValidScale } from '../money/asset.ts';
 import { TREE_ASSETS_MAX, type TreeAsset } from './tree-format.ts';
 
-/** Throws the caller's malformed-input error naming `field` unless `condition` holds. */
+/** Throws a malformed-field error naming `field` unless `condition` holds. */
 export type FieldReader = (condition: boolean, field: string) => void;
+
+/** Why a file could not be read: a field is missing or malformed, or the file is of another format. */
+export class FieldError extends Error {
+  constructor(
+    readonly kind: 'malformed' | 'format',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads a file with `reader`, turning the first FieldError into data; `label` names the file in messages. */
+export function readFields<T>(
+  label: string,
+  reader: (read: FieldReader) => T,
+):
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly kind: FieldError['kind']; readonly message: string } {
+  const read: FieldReader = (condition, field) => {
+    if (!condition) throw new FieldError('malformed', `${label} field ${field} is missing or malformed`);
+  };
+  try {
+    return { ok: true, value: reader(read) };
+  } catch (error) {
+    if (error instanceof FieldError) return { ok: false, kind: error.kind, message: error.message };
+    throw error;
+  }
+}
 
 /** Amounts in proofs and attestations: an optional minus and up to 40 decimal digits (range is checked later). */
 const AMOUNT_TEXT_PATTERN = /^-?(0|[1-9][0-9]{0,39})$/;

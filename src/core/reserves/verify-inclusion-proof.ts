@@ -19,10 +19,12 @@ import {
 } from './tree-format.ts';
 import { type AttestationFailureCode, verifyAttestation } from './verify-attestation.ts';
 import {
+  FieldError,
   type FieldReader,
   isAmountText,
   isHexText,
   readArray,
+  readFields,
   readInteger,
   readObject,
   readString,
@@ -74,14 +76,10 @@ export function verifyInclusionProof(
   value: unknown,
   options: VerifyInclusionProofOptions = {},
 ): VerifyInclusionProofResult {
-  let proof: InclusionProofJson;
-  try {
-    proof = readProof(value);
-  } catch (error) {
-    if (error instanceof FormatError) return fail('proof_format_unsupported', error.message);
-    if (error instanceof MalformedError) return fail('proof_malformed', error.message);
-    throw error;
-  }
+  const read = readFields('proof', (field) => readProof(value, field));
+  if (!read.ok)
+    return fail(read.kind === 'format' ? 'proof_format_unsupported' : 'proof_malformed', read.message);
+  const proof = read.value;
   const assetCount = proof.assets.length;
   if (proof.height !== TREE_HEIGHT || proof.path.length !== TREE_HEIGHT) {
     return fail(
@@ -203,16 +201,11 @@ function readSums(record: Uint8Array, assetCount: number): bigint[] {
   return sums;
 }
 
-class MalformedError extends Error {}
-class FormatError extends Error {}
-
-function readProof(value: unknown): InclusionProofJson {
-  const read: FieldReader = (condition, field) => {
-    if (!condition) throw new MalformedError(`proof field ${field} is missing or malformed`);
-  };
+function readProof(value: unknown, read: FieldReader): InclusionProofJson {
   const top = readObject(value, 'proof', read);
   if (top.format !== PROOF_FORMAT) {
-    throw new FormatError(
+    throw new FieldError(
+      'format',
       `unsupported proof format ${String(top.format)} (this verifier reads ${PROOF_FORMAT})`,
     );
   }

@@ -5,7 +5,7 @@
 // a tree is rebuilt from the books at its journal position and the audit's secret when it is not in memory.
 
 import { randomBytes } from 'node:crypto';
-import type { ChainAdapter, VaultAsset } from '../../chain/chain-adapter.ts';
+import { type ChainAdapter, chainAssetsOf } from '../../chain/chain-adapter.ts';
 import { assert } from '../../core/assert.ts';
 import { decodeCanonicalJson, encodeCanonicalJson } from '../../core/canonical-json.ts';
 import type { Address } from '../../core/custody/address.ts';
@@ -248,20 +248,9 @@ export class ReservesService {
   ): Promise<VaultReading[]> {
     const onChain = vaults.filter((vault) => vault.chainId === chain.chainId);
     if (onChain.length === 0) return [];
-    const assets = new Map<string, VaultAsset>();
-    for (const vault of onChain) {
-      for (const held of vault.assets) {
-        assets.set(
-          held.asset,
-          held.token === 'native'
-            ? { kind: 'native', assetId: held.asset }
-            : { kind: 'erc20', assetId: held.asset, token: held.token },
-        );
-      }
-    }
     const read = await chain.readVaultBalances({
       vaults: onChain.map((vault) => vault.address),
-      assets: [...assets.values()],
+      assets: chainAssetsOf(onChain),
     });
     const blockNumber = read.blockNumber.toString();
     const readings: VaultReading[] = [];

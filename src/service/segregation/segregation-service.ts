@@ -3,7 +3,7 @@
 // residual interest, and raises alerts. Every action is an append-only segregation event.
 
 import { createHash } from 'node:crypto';
-import type { ChainAdapter, VaultAsset as ChainVaultAsset } from '../../chain/chain-adapter.ts';
+import { type ChainAdapter, chainAssetsOf } from '../../chain/chain-adapter.ts';
 import { assert } from '../../core/assert.ts';
 import { type Rejected, rejected } from '../../core/custody/rejection.ts';
 import { CUSTOMER_VAULT_KINDS, type Vault } from '../../core/custody/vault.ts';
@@ -349,20 +349,9 @@ export class SegregationService {
     return this.#exclusive(async () => {
       const books = await this.ledger.read((engine) => booksOf(engine));
       const vaults = books.vaults.filter((vault) => vault.chainId === adapter.chainId);
-      const assets = new Map<string, ChainVaultAsset>();
-      for (const vault of vaults) {
-        for (const held of vault.assets) {
-          assets.set(
-            held.asset,
-            held.token === 'native'
-              ? { kind: 'native', assetId: held.asset }
-              : { kind: 'erc20', assetId: held.asset, token: held.token },
-          );
-        }
-      }
       const read = await adapter.readVaultBalances({
         vaults: vaults.map((v) => v.address),
-        assets: [...assets.values()],
+        assets: chainAssetsOf(vaults),
       });
       const byAddress = new Map(vaults.map((vault) => [vault.address, vault]));
       const observed = read.balances.flatMap((balance) => {
