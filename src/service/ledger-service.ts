@@ -5,7 +5,7 @@ import { assert } from '../core/assert.ts';
 import { type BatchOutcome, LedgerEngine, type ReplayResult } from '../core/ledger/engine.ts';
 import { checkInvariants, type InvariantViolation } from '../core/ledger/invariants.ts';
 import { BATCH_COMMANDS_MAX } from '../core/ledger/limits.ts';
-import type { Account, Command, CommandResult } from '../core/ledger/types.ts';
+import type { Account, Command, CommandResult, Rejection } from '../core/ledger/types.ts';
 import type { LedgerStore } from '../store/store.ts';
 import { JournalCorruptError, WriterStoppedError } from './errors.ts';
 
@@ -26,6 +26,17 @@ interface QueuedRequest {
   readonly commands: readonly Command[];
   readonly resolve: (results: CommandResult[]) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Consulted by `submit` before commands reach the writer: while it refuses them (an insolvency freeze, issue 6),
+ * nothing new is applied. A refusal is the command's result, so callers see it like any rule's rejection.
+ */
+export interface LedgerAdmission {
+  /** The refusal of `command`, or null to let it through to the writer. */
+  refusalOf(command: Command): Rejection | null;
+  /** False while nothing may move the books, not even the expiry of holds past their expiry. */
+  acceptsHoldExpiry(): boolean;
 }
 
 /** What `verify` found: the first batch that does not match, stored balances that differ, broken invariants. */
@@ -50,6 +61,7 @@ export class LedgerService {
   private stopped: WriterStoppedError | null = null;
   private lastTimestampMs = 0;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private admission: LedgerAdmission | null = null;
   private readonly clock: () => number;
   private readonly batchCommandsMax: number;
 
@@ -81,10 +93,44 @@ export class LedgerService {
     return service;
   }
 
-  /** Submits commands; resolves with one result per command once the batch holding them is durable. */
+  /**
+   * Installs the check `submit` consults before commands reach the writer (null removes it). The resolution
+   * service installs its freeze here when it opens; there is one admission per ledger.
+   */
+  setAdmission(admission: LedgerAdmission | null): void {
+    this.admission = admission;
+  }
+
+  /** What the installed admission says of `command` right now: its refusal, or null when it would pass. */
+  refusalOf(command: Command): Rejection | null {
+    return this.admission?.refusalOf(command) ?? null;
+  }
+
+  /**
+   * Submits commands; resolves with one result per command once the batch holding them is durable. Commands
+   * the admission refuses never reach the writer: their result is the refusal, and the others go on alone.
+   */
   submit(commands: readonly Command[]): Promise<CommandResult[]> {
     if (this.stopped !== null) return Promise.reject(this.stopped);
     assert(commands.length <= this.batchCommandsMax, 'callers split requests to the batch limit');
+    if (this.admission !== null && commands.length > 0) {
+      const refusals = commands.map((command) => this.admission!.refusalOf(command));
+      if (refusals.some((refusal) => refusal !== null)) return this.submitAdmitted(commands, refusals);
+    }
+    return this.enqueue(commands);
+  }
+
+  private async submitAdmitted(
+    commands: readonly Command[],
+    refusals: readonly (Rejection | null)[],
+  ): Promise<CommandResult[]> {
+    const admitted = commands.filter((_, index) => refusals[index] === null);
+    const results = admitted.length === 0 ? [] : await this.enqueue(admitted);
+    let next = 0;
+    return refusals.map((refusal) => (refusal === null ? results[next++]! : { ok: false, error: refusal }));
+  }
+
+  private enqueue(commands: readonly Command[]): Promise<CommandResult[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ commands, resolve, reject });
       if (!this.writing) {
@@ -162,13 +208,19 @@ export class LedgerService {
   /** Writes the expiry of every hold past its expiry time (an empty batch expires due holds first). */
   async expireDueHolds(): Promise<void> {
     if (this.stopped !== null || this.engine.nextHoldExpiryMs > this.clock()) return;
+    if (this.admission !== null && !this.admission.acceptsHoldExpiry()) return;
     await this.submit([]);
+  }
+
+  /** Resolves once the writer has nothing queued and nothing in flight (every submitted batch is durable). */
+  async idle(): Promise<void> {
+    while (this.writing) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Waits for queued writes, then closes storage. */
   async close(): Promise<void> {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
-    while (this.writing) await new Promise((resolve) => setImmediate(resolve));
+    await this.idle();
     await this.store.close();
   }
 
