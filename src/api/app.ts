@@ -22,6 +22,7 @@ import { registerHotWalletRoutes } from './routes/hot-wallet-routes.ts';
 import { registerJournalRoutes } from './routes/journal-routes.ts';
 import { registerPoolRoutes } from './routes/pool-routes.ts';
 import { type ReservesApiServices, registerReservesRoutes } from './routes/reserves-routes.ts';
+import { type ResolutionApiServices, registerResolutionRoutes } from './routes/resolution-routes.ts';
 import { registerSegregationRoutes } from './routes/segregation-routes.ts';
 import { registerTransferRoutes } from './routes/transfer-routes.ts';
 import { registerVaultRoutes } from './routes/vault-routes.ts';
@@ -43,11 +44,13 @@ export interface CreateAppOptions {
   readonly segregation?: SegregationApiServices;
   /** Proof of reserves; without it the reserves routes answer 503 `reserves_unavailable`. */
   readonly reserves?: ReservesApiServices;
+  /** Insolvency resolution; without it the /v1/resolution routes answer 503 `resolution_unavailable`. */
+  readonly resolution?: ResolutionApiServices;
 }
 
 /** Builds the API over `service`; nothing listens until `startServer` (or a test) calls `fetch`. */
 export function createApp(service: LedgerService, options: CreateAppOptions = {}): OpenAPIHono<AppEnv> {
-  const { custody, segregation, reserves } = options;
+  const { custody, segregation, reserves, resolution } = options;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(renderError);
   app.notFound((c) => {
@@ -80,6 +83,7 @@ export function createApp(service: LedgerService, options: CreateAppOptions = {}
   registerHotWalletRoutes(app, service, custody);
   registerSegregationRoutes(app, service, segregation);
   registerReservesRoutes(app, reserves);
+  registerResolutionRoutes(app, service, resolution);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
@@ -91,7 +95,7 @@ export function createApp(service: LedgerService, options: CreateAppOptions = {}
       title: 'Ringfence ledger API',
       version: '1',
       description:
-        'A segregated double-entry ledger with custody (vaults, withdrawal policies, approvals and execution) segregation (the daily statement, reconciliation, the residual-interest gate and alerts) and proof of reserves (signed attestations, per-customer inclusion proofs, an offline verifier page). Amounts are decimal strings at the asset scale.',
+        'A segregated double-entry ledger with custody (vaults, withdrawal policies, approvals and execution) segregation (the daily statement, reconciliation, the residual-interest gate and alerts) proof of reserves (signed attestations, per-customer inclusion proofs, an offline verifier page) and insolvency resolution (a two-officer freeze, claims and pro-rata distribution per estate, the resolution pack, contagion simulations). Amounts are decimal strings at the asset scale.',
     },
   });
   return app;

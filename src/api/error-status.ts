@@ -1,7 +1,7 @@
 // The one table that maps every error code the API can return to its HTTP status. Rejection codes come
 // from the ledger rules (core), from amount parsing (money), from custody (core and service), from
-// segregation (core and service: the statement, reconciliation, the residual-interest gate) and from the
-// HTTP layer itself (auth, input).
+// segregation (core and service: the statement, reconciliation, the residual-interest gate), from reserves
+// and resolution (core and service) and from the HTTP layer itself (auth, input).
 
 /** The statuses an error response can carry. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 503;
@@ -99,6 +99,8 @@ export const ERROR_STATUS = {
   reconciliation_unknown: 404,
   break_unknown: 404,
   ri_withdrawal_unknown: 404,
+  // 404, resolution: a customer with no position in any estate at the pinned journal position.
+  resolution_customer_unknown: 404,
   // 409: the id is taken, by other content or by an earlier failure.
   idempotency_id_reused_with_different_content: 409,
   idempotency_id_already_failed: 409,
@@ -252,6 +254,32 @@ export const ERROR_STATUS = {
   residual_interest_below_target_override_required: 422,
   residual_interest_over_25_percent_approval_required: 422,
   residual_interest_withdrawal_requires_gate: 422,
+  // 422, resolution: the freeze's order (two distinct officers), every command refused while frozen, claims and
+  // recoveries needing a freeze, recoveries the estates refuse, and contagion scenarios the books refuse.
+  ledger_frozen: 422,
+  resolution_text_invalid: 422,
+  resolution_asset_unknown: 422,
+  freeze_already_requested: 422,
+  freeze_already_frozen: 422,
+  freeze_not_requested: 422,
+  freeze_approval_same_officer: 422,
+  resolution_not_frozen: 422,
+  resolution_property_negative: 422,
+  resolution_recovery_not_positive: 422,
+  resolution_recovery_without_debt: 422,
+  resolution_recovery_exceeds_debt: 422,
+  contagion_scenario_unknown: 422,
+  contagion_scenario_not_applicable: 422,
+  contagion_asset_unknown: 422,
+  contagion_amount_negative: 422,
+  contagion_holding_duplicate: 422,
+  contagion_creditor_id_reserved: 422,
+  contagion_event_amount_not_positive: 422,
+  contagion_vault_unknown: 422,
+  contagion_hack_exceeds_holding: 422,
+  contagion_lost_share_invalid: 422,
+  contagion_customer_unknown: 422,
+  contagion_counterparty_invalid: 422,
   // 5xx: the service, not the request, failed.
   internal_error: 500,
   service_unavailable: 503,
@@ -261,6 +289,7 @@ export const ERROR_STATUS = {
   reserves_unavailable: 503,
   reserves_signer_unavailable: 503,
   reserves_chain_unavailable: 503,
+  resolution_unavailable: 503,
 } as const satisfies Record<string, ErrorStatus>;
 
 /** An error code the table knows. */

@@ -6,6 +6,7 @@ import type { LedgerService } from '../service/ledger-service.ts';
 import { createApp } from './app.ts';
 import type { CustodyApiServices } from './custody-services.ts';
 import type { ReservesApiServices } from './routes/reserves-routes.ts';
+import type { ResolutionApiServices } from './routes/resolution-routes.ts';
 import type { SegregationApiServices } from './segregation-services.ts';
 
 /** The loopback address the server binds unless told otherwise. */
@@ -24,6 +25,8 @@ export interface StartServerOptions {
   readonly segregation?: SegregationApiServices;
   /** Proof of reserves; without it the reserves routes answer 503 `reserves_unavailable`. */
   readonly reserves?: ReservesApiServices;
+  /** Insolvency resolution; without it the /v1/resolution routes answer 503 `resolution_unavailable`. */
+  readonly resolution?: ResolutionApiServices;
 }
 
 /** A listening server: its base URL and port, and `close` to stop accepting and wait for open requests. */
@@ -44,6 +47,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.custody === undefined ? {} : { custody: options.custody }),
     ...(options.segregation === undefined ? {} : { segregation: options.segregation }),
     ...(options.reserves === undefined ? {} : { reserves: options.reserves }),
+    ...(options.resolution === undefined ? {} : { resolution: options.resolution }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(started));

@@ -23,16 +23,22 @@ const SOURCES = [
     directory,
     patterns: [CODE_UNION_PATTERN, /\b(?:rejected|fail|deny)\(\s*'([a-z][a-z0-9_]+)'/g],
   })),
-  // Segregation and reserves, core and service: every `type ...ErrorCode =` union (the statement, the gate, the
-  // custodian statement, client money, the liability tree, the reserves service; AlertCode names alerts and
+  // Segregation, reserves and resolution, core and service: every `type ...ErrorCode =` union (the statement,
+  // the gate, the custodian statement, client money, the liability tree, the reserves service, the claims and
+  // contagion core, the resolution service; AlertCode names alerts and
   // the verifiers' FailureCode names what a customer's offline check found, not API rejections) and
   // rejected('code', ...).
-  ...['src/core/segregation', 'src/service/segregation', 'src/core/reserves', 'src/service/reserves'].map(
-    (directory) => ({
-      directory,
-      patterns: [/type \w*ErrorCode\s*=((?:\s*\|?\s*'[a-z0-9_]+')+)/g, /\brejected\(\s*'([a-z][a-z0-9_]+)'/g],
-    }),
-  ),
+  ...[
+    'src/core/segregation',
+    'src/service/segregation',
+    'src/core/reserves',
+    'src/service/reserves',
+    'src/core/resolution',
+    'src/service/resolution',
+  ].map((directory) => ({
+    directory,
+    patterns: [/type \w*ErrorCode\s*=((?:\s*\|?\s*'[a-z0-9_]+')+)/g, /\brejected\(\s*'([a-z][a-z0-9_]+)'/g],
+  })),
   // Amount parsing: the AmountErrorCode union.
   { directory: 'src/core/money', patterns: [/\|\s*'(amount_[a-z_]+)'/g] },
 ];

@@ -4,7 +4,8 @@
 // `custody: true` it also serves a withdrawal service over a fake chain executor and the real trustee
 // co-signer (the fixture parties' signers, the standard policy on vault:derivatives, one allowlisted address).
 // With `segregation` it serves the segregation service on the harness clock (and a chain adapter, if given);
-// with `reserves` it serves the proof-of-reserves services the test builds over the harness ledger.
+// with `reserves` it serves the proof-of-reserves services the test builds over the harness ledger; with
+// `resolution` it serves the resolution service (reading the segregation service's breaks, if served).
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { expect } from 'vitest';
@@ -12,6 +13,7 @@ import { createApp } from '../../src/api/app.ts';
 import type { AppEnv } from '../../src/api/app-env.ts';
 import type { CustodyApiServices } from '../../src/api/custody-services.ts';
 import type { ReservesApiServices } from '../../src/api/routes/reserves-routes.ts';
+import type { ResolutionApiServices } from '../../src/api/routes/resolution-routes.ts';
 import type { SegregationApiServices } from '../../src/api/segregation-services.ts';
 import type { ChainAdapter } from '../../src/chain/chain-adapter.ts';
 import type { Command } from '../../src/core/ledger/types.ts';
@@ -19,6 +21,7 @@ import { createApiKey } from '../../src/service/api-keys.ts';
 import { TrusteeCosigner } from '../../src/service/custody/trustee-cosigner.ts';
 import { WithdrawalService } from '../../src/service/custody/withdrawal-service.ts';
 import { LedgerService } from '../../src/service/ledger-service.ts';
+import { ResolutionService } from '../../src/service/resolution/resolution-service.ts';
 import { SegregationService } from '../../src/service/segregation/segregation-service.ts';
 import {
   bookSetupCommands,
@@ -85,6 +88,8 @@ export interface ApiHarnessOptions {
   readonly segregation?: boolean | { readonly chain: ChainAdapter | null };
   /** Serve the reserves routes over what this builds on the harness ledger. */
   readonly reserves?: (ledger: LedgerService) => Promise<ReservesApiServices>;
+  /** Serve the resolution routes (the freeze installs itself on the harness ledger). */
+  readonly resolution?: boolean;
 }
 
 /** The firm the harness's segregation services name on documents. */
@@ -102,6 +107,8 @@ export interface ApiHarness {
   readonly custody: CustodyHarness | null;
   /** The segregation services, when opened with `segregation`. */
   readonly segregation: SegregationApiServices | null;
+  /** The resolution services, when opened with `resolution: true`. */
+  readonly resolution: ResolutionApiServices | null;
   /** The service's clock in ms; tests move it forward to expire holds. */
   nowMs: number;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
@@ -156,10 +163,21 @@ export async function openApiHarness(kind: StoreKind, options: ApiHarnessOptions
           clock: () => harness.nowMs,
         };
   const reserves = options.reserves === undefined ? null : await options.reserves(service);
+  const resolution =
+    options.resolution === true
+      ? {
+          service: await ResolutionService.open(service, {
+            clock: () => harness.nowMs,
+            segregation: segregation?.service ?? null,
+          }),
+          firmName: HARNESS_FIRM_NAME,
+        }
+      : null;
   const app = createApp(service, {
     ...(custody === null ? {} : { custody }),
     ...(segregation === null ? {} : { segregation }),
     ...(reserves === null ? {} : { reserves }),
+    ...(resolution === null ? {} : { resolution }),
   });
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...options.headers };
@@ -189,8 +207,17 @@ export async function openApiHarness(kind: StoreKind, options: ApiHarnessOptions
     const custodyEvents = await store.readCustodyEvents();
     const segregationEvents = await store.readSegregationEvents();
     const reservesEvents = await store.readReservesEvents();
+    const resolutionEvents = await store.readResolutionEvents();
     return JSON.stringify(
-      { books, storedHeadSeq, storedAccounts, custodyEvents, segregationEvents, reservesEvents },
+      {
+        books,
+        storedHeadSeq,
+        storedAccounts,
+        custodyEvents,
+        segregationEvents,
+        reservesEvents,
+        resolutionEvents,
+      },
       (_key, value) => (typeof value === 'bigint' ? value.toString() : value),
     );
   };
@@ -202,6 +229,7 @@ export async function openApiHarness(kind: StoreKind, options: ApiHarnessOptions
     keyIds,
     custody,
     segregation,
+    resolution,
     call,
     async expectUnchanged(action: () => Promise<void>) {
       const before = await fingerprint();

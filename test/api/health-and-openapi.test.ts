@@ -77,6 +77,14 @@ const EXPECTED_ROUTES = [
   'GET /v1/reserves/audits/{auditId}/proof',
   'GET /reserves/attestations/{auditId}',
   'GET /verify',
+  'GET /v1/resolution',
+  'POST /v1/resolution/freeze',
+  'POST /v1/resolution/freeze/approve',
+  'POST /v1/resolution/recoveries',
+  'GET /v1/resolution/distribution',
+  'GET /v1/resolution/customers/{customerId}',
+  'GET /v1/resolution/pack',
+  'POST /v1/resolution/simulations',
 ].sort();
 
 describe.each(STORE_KINDS)('health and OpenAPI on %s', (kind) => {

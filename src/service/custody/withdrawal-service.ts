@@ -420,6 +420,9 @@ export class WithdrawalService {
         const timelock = checkTimelockElapsed(decision.executableAtMs, nowMs);
         if (!timelock.ok) return timelock;
       }
+      // A frozen ledger (an insolvency resolution) would refuse the posting once the coins had left: refuse now.
+      const frozen = this.options.ledger.refusalOf(withdrawalPostCommand(request.requestId));
+      if (frozen !== null) return rejected(frozen.code, frozen.message, frozen.details ?? {});
       const safeAddress = request.vault;
       const safeNonce = await this.options.executor.readSafeNonce(safeAddress);
       const transaction = withdrawalSafeTransaction(request, safeNonce);
@@ -492,6 +495,8 @@ export class WithdrawalService {
         const cancellable = checkTimelockCancellable(executableAtMs, this.#clock());
         if (!cancellable.ok) return cancellable;
       }
+      const frozen = this.options.ledger.refusalOf(withdrawalVoidCommand(record.request.requestId));
+      if (frozen !== null) return rejected(frozen.code, frozen.message, frozen.details ?? {});
       await this.#submitOrThrow(withdrawalVoidCommand(record.request.requestId));
       await this.#append([
         {

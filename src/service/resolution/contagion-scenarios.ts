@@ -39,11 +39,13 @@ export type ContagionInputErrorCode =
 export interface ScenarioJson {
   readonly name: string;
   readonly events: readonly ScenarioEventJson[];
-  readonly houseCreditors?: readonly {
-    readonly creditorId: string;
-    readonly asset: string;
-    readonly claim: string;
-  }[];
+  readonly houseCreditors?:
+    | readonly {
+        readonly creditorId: string;
+        readonly asset: string;
+        readonly claim: string;
+      }[]
+    | undefined;
 }
 
 /** One event as JSON. */

@@ -11,6 +11,7 @@ import type { Policy } from '../../core/custody/policy.ts';
 import type { Vault } from '../../core/custody/vault.ts';
 import { formatAmount } from '../../core/money/amount.ts';
 import type { Ratio } from '../../core/resolution/distribution.ts';
+import type { EstateResolution } from '../../core/resolution/resolution.ts';
 import { formatInstantIso } from '../../core/segregation/statement-report.ts';
 import type { VerifyReport } from '../ledger-service.ts';
 import type { ReconciliationView, StatementView } from '../segregation/segregation-views.ts';
@@ -235,31 +236,7 @@ export function assemblePack(context: PackContext): ResolutionPackDocument {
       estatesShort: resolution.estates.filter((estate) => estate.shortfallMinor > 0n).length,
       marks: computed.marks,
     },
-    estates: resolution.estates.map((estate) => {
-      let debts = 0n;
-      let outstanding = 0n;
-      for (const debt of estate.debts) {
-        debts += debt.debtMinor;
-        outstanding += debt.outstandingMinor;
-      }
-      return {
-        asset: estate.asset,
-        accountClass: estate.accountClass,
-        held: amount(estate.heldMinor, estate.asset),
-        recovered: amount(estate.recoveredMinor, estate.asset),
-        property: amount(estate.propertyMinor, estate.asset),
-        totalClaims: amount(estate.totalClaimsMinor, estate.asset),
-        distributed: amount(estate.distributedMinor, estate.asset),
-        shortfall: amount(estate.shortfallMinor, estate.asset),
-        surplus: amount(estate.surplusMinor, estate.asset),
-        ratio: `${estate.ratio.numerator}/${estate.ratio.denominator}`,
-        paidPercent: percentOf(estate.ratio),
-        claimants: estate.payouts.length,
-        debtors: estate.debts.length,
-        debts: amount(debts, estate.asset),
-        debtsOutstanding: amount(outstanding, estate.asset),
-      };
-    }),
+    estates: resolution.estates.map((estate) => packEstate(estate, scaleOf(estate.asset))),
     unsecuredTotals: [...unsecured.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([asset, total]) => ({
@@ -315,6 +292,34 @@ export function assemblePack(context: PackContext): ResolutionPackDocument {
         for (const statement of customerStatements(resolution)) yield packCustomer(statement, scaleOf);
       },
     },
+  };
+}
+
+/** One estate's distribution with its amounts as decimal strings at the asset's `scale`. */
+export function packEstate(estate: EstateResolution, scale: number): PackEstate {
+  const amount = (minor: bigint): string => formatMinor(minor, scale);
+  let debts = 0n;
+  let outstanding = 0n;
+  for (const debt of estate.debts) {
+    debts += debt.debtMinor;
+    outstanding += debt.outstandingMinor;
+  }
+  return {
+    asset: estate.asset,
+    accountClass: estate.accountClass,
+    held: amount(estate.heldMinor),
+    recovered: amount(estate.recoveredMinor),
+    property: amount(estate.propertyMinor),
+    totalClaims: amount(estate.totalClaimsMinor),
+    distributed: amount(estate.distributedMinor),
+    shortfall: amount(estate.shortfallMinor),
+    surplus: amount(estate.surplusMinor),
+    ratio: `${estate.ratio.numerator}/${estate.ratio.denominator}`,
+    paidPercent: percentOf(estate.ratio),
+    claimants: estate.payouts.length,
+    debtors: estate.debts.length,
+    debts: amount(debts),
+    debtsOutstanding: amount(outstanding),
   };
 }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { assert } from '../../core/assert.ts';
 import { type Rejected, rejected } from '../../core/custody/rejection.ts';
 import type { Command, Rejection } from '../../core/ledger/types.ts';
+import { parseAmount } from '../../core/money/amount.ts';
 import {
   type ContagionReport,
   type ContagionScenario,
@@ -63,7 +64,8 @@ export type ResolutionServiceErrorCode =
   | 'freeze_not_requested'
   | 'freeze_approval_same_officer'
   | 'resolution_not_frozen'
-  | 'resolution_customer_unknown';
+  | 'resolution_customer_unknown'
+  | 'resolution_asset_unknown';
 
 /** A value, or the first broken rule: this service's codes, the core's resolution and contagion codes. */
 export type ResolutionResult<T> = { readonly ok: true; readonly value: T } | Rejected;
@@ -94,6 +96,13 @@ export interface ComputedResolution {
   readonly shortfalls: readonly PinnedShortfall[];
   /** How many customer positions carried an unrealised PnL mark. */
   readonly marks: number;
+}
+
+/** A scenario's report, the scales of its assets and the journal position of the books it ran on. */
+export interface SimulationResult {
+  readonly report: ContagionReport;
+  readonly scales: ReadonlyMap<string, number>;
+  readonly journalSeq: number;
 }
 
 /** The freeze and the recoveries as the API shows them. */
@@ -405,12 +414,13 @@ export class ResolutionService implements LedgerAdmission {
     input:
       | { readonly builtIn: string }
       | { readonly scenario: ContagionScenario; readonly houseCreditors: readonly HouseCreditor[] },
-  ): Promise<ResolutionResult<{ readonly report: ContagionReport; readonly scales: Map<string, number> }>> {
+  ): Promise<ResolutionResult<SimulationResult>> {
     return this.#exclusive(async () => {
       const read = await this.ledger.read((engine) => ({
         scales: new Map(engine.listAssets().map((asset) => [asset.code, asset.scale])),
         vaults: engine.listVaults(),
         book: readContagionBook(engine, this.#margin, 'houseCreditors' in input ? input.houseCreditors : []),
+        journalSeq: engine.headSeq,
       }));
       let scenario: ContagionScenario;
       if ('builtIn' in input) {
@@ -422,7 +432,7 @@ export class ResolutionService implements LedgerAdmission {
       }
       const simulated = simulateContagion(read.book, scenario);
       if (!simulated.ok) return simulated;
-      return OK({ report: simulated.report, scales: read.scales });
+      return OK({ report: simulated.report, scales: read.scales, journalSeq: read.journalSeq });
     });
   }
 
@@ -502,6 +512,25 @@ export function computeResolution(
     shortfalls,
     marks,
   });
+}
+
+/**
+ * Parses a decimal amount at the scale of `asset`: `resolution_asset_unknown` for an asset the registry does
+ * not know, then the amount codes (`amount_invalid`, `amount_too_many_decimals`, `amount_not_positive`,
+ * `amount_overflow`) with `details.field`.
+ */
+export function parseResolutionAmount(
+  scales: ReadonlyMap<string, number>,
+  asset: string,
+  text: string,
+  field: string,
+): ResolutionResult<bigint> {
+  const scale = scales.get(asset);
+  if (scale === undefined)
+    return rejected('resolution_asset_unknown', `no asset ${asset} is registered`, { asset });
+  const parsed = parseAmount(text, scale);
+  if (!parsed.ok) return rejected(parsed.error.code, parsed.error.message, { field });
+  return OK(parsed.value);
 }
 
 function alreadyFrozen(pin: FreezePin): Rejected<'freeze_already_frozen'> {
