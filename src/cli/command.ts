@@ -6,6 +6,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Whether stderr is a terminal (progress bars draw on it then); absent means no. */
+  readonly stderrIsTty?: boolean;
 }
 
 /** One `ringfence <name>` command. */

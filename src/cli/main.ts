@@ -8,6 +8,7 @@ const io: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  stderrIsTty: process.stderr.isTTY === true,
 };
 
 process.exitCode = await runCli(process.argv.slice(2), io);

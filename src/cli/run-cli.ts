@@ -14,6 +14,7 @@ import { journalCommand } from './commands/journal.ts';
 import { keysCommand } from './commands/keys.ts';
 import { poolsCommand } from './commands/pools.ts';
 import { proofCommand } from './commands/proof.ts';
+import { resolutionCommand } from './commands/resolution.ts';
 import { segregationCommand } from './commands/segregation.ts';
 import { serveCommand } from './commands/serve.ts';
 import { transferCommand } from './commands/transfer.ts';
@@ -49,6 +50,7 @@ export const COMMANDS: readonly CliCommand[] = [
   custodyCommand,
   segregationCommand,
   proofCommand,
+  resolutionCommand,
   journalCommand,
 ];
 

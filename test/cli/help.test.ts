@@ -16,6 +16,7 @@ const COMMANDS = [
   'withdrawals',
   'custody',
   'segregation',
+  'resolution',
   'journal',
 ];
 

@@ -2,6 +2,7 @@
 
 import type { CustodyApiServices } from '../../api/custody-services.ts';
 import type { ReservesApiServices } from '../../api/routes/reserves-routes.ts';
+import type { ResolutionApiServices } from '../../api/routes/resolution-routes.ts';
 import type { SegregationApiServices } from '../../api/segregation-services.ts';
 import { startServer } from '../../api/server.ts';
 import type { ChainAdapter } from '../../chain/chain-adapter.ts';
@@ -9,6 +10,7 @@ import { CLIENT_MONEY_APPROACHES, type ClientMoneyApproach } from '../../core/se
 import type { SegregationRegime } from '../../core/segregation/sealed-statement.ts';
 import type { LedgerService } from '../../service/ledger-service.ts';
 import { ReservesService } from '../../service/reserves/reserves-service.ts';
+import { ResolutionService } from '../../service/resolution/resolution-service.ts';
 import { attachAlertWebhook, parseWebhookUrl } from '../../service/segregation/alert-webhook.ts';
 import { SegregationService } from '../../service/segregation/segregation-service.ts';
 import { alertView } from '../../service/segregation/segregation-views.ts';
@@ -138,6 +140,8 @@ export interface ListenServices {
    * is opened that serves published audits and proofs but has no key to publish new ones.
    */
   readonly reservesService?: ReservesService;
+  /** An already opened resolution service (the demo's); otherwise one is opened over the segregation service. */
+  readonly resolutionService?: ResolutionService;
 }
 
 /** The offline verifier page, built once per process on first request. */
@@ -151,7 +155,8 @@ function cachedVerifierPage(): () => Promise<string> {
 
 /**
  * Starts the HTTP server on an open ledger with the segregation routes (its deadline check running and its
- * alerts going to the webhook, if any), and the custody routes when `custody` is given.
+ * alerts going to the webhook, if any), the reserves and resolution routes (a freeze recorded before is in
+ * force again), and the custody routes when `custody` is given.
  */
 export async function listen(
   service: LedgerService,
@@ -172,6 +177,14 @@ export async function listen(
         clientMoneyApproach: settings.clientMoneyApproach,
       }));
     segregation = { service: segregationService, chain: services.chain ?? null, firmName: settings.firmName };
+    // Opening the resolution service installs its freeze on the ledger: a book frozen before the restart
+    // refuses every command from here on, before the server takes a request.
+    const resolution: ResolutionApiServices = {
+      service:
+        services.resolutionService ??
+        (await ResolutionService.open(service, { segregation: segregationService })),
+      firmName: settings.firmName,
+    };
     if (settings.alertWebhook !== null) {
       const scales = new Map(
         (await service.read((engine) => engine.listAssets())).map((asset) => [asset.code, asset.scale]),
@@ -202,6 +215,7 @@ export async function listen(
       host,
       segregation,
       reserves,
+      resolution,
       ...(services.custody === undefined ? {} : { custody: services.custody }),
     });
   } catch (error) {
