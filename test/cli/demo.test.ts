@@ -110,6 +110,23 @@ describe('ringfence demo', () => {
       expect(await published.json()).toEqual(proof.attestation);
       expect(stdout).toMatch(/^ +vaults: +2 of 2 segregated Safes: control proven/m);
 
+      // Resolution without a freeze: the house-loss contagion leaves segregated customers whole in every asset,
+      // and a dry-run pack is written; the ledger keeps trading (the sweep below is refused by its own rule).
+      expect(stdout).toContain("Insolvency resolution (a simulation: the demo's ledger is not frozen):");
+      for (const asset of ['BTC', 'ETH', 'USDC', 'USDT']) {
+        expect(stdout).toMatch(
+          new RegExp(`^${asset} +[\\d.]+ +[\\d.]+ +100\\.00 +[\\d.]+ +\\d+\\.\\d\\d$`, 'm'),
+        );
+      }
+      const packLine = /^ +pack: +(\S+) \(journal seq \d+, (\d+) customers, /m.exec(stdout);
+      expect(Number(packLine?.[2])).toBeGreaterThan(0);
+      const packDirectory = resolve(import.meta.dirname, '../..', packLine![1]!);
+      const pack = JSON.parse(readFileSync(join(packDirectory, 'pack.json'), 'utf8'));
+      expect(pack).toMatchObject({ simulated: true, freeze: null, journal: { verified: true } });
+      expect(pack.summary.customers).toBe(Number(packLine![2]));
+      expect(readFileSync(join(packDirectory, 'pack.csv'), 'utf8')).toMatch(/^claims,cust-001,/m);
+      expect(readFileSync(join(packDirectory, 'report.html'), 'utf8')).toContain('SIMULATED');
+
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok' });

@@ -20,6 +20,7 @@ import {
 import { fundDemoVaults, startDemoChain } from '../../service/demo-chain.ts';
 import { type DemoCustody, openDemoCustody } from '../../service/demo-custody.ts';
 import { type DemoReserves, runDemoReserves } from '../../service/demo-reserves.ts';
+import { type DemoResolution, runDemoResolution } from '../../service/demo-resolution.ts';
 import {
   DEMO_FIRM_NAME,
   type DemoSegregationReport,
@@ -27,6 +28,9 @@ import {
 } from '../../service/demo-segregation.ts';
 import { runDemoWithdrawals } from '../../service/demo-withdrawals.ts';
 import type { LedgerService } from '../../service/ledger-service.ts';
+import { packCsvChunks } from '../../service/resolution/pack-csv.ts';
+import { packHtmlChunks } from '../../service/resolution/pack-html.ts';
+import { packJsonChunks } from '../../service/resolution/pack-json.ts';
 import { SegregationService } from '../../service/segregation/segregation-service.ts';
 import { isPostgresUrl } from '../../store/open-store.ts';
 import { buildVerifierPage } from '../../web/proof-verifier/build-page.ts';
@@ -36,9 +40,15 @@ import type { CliCommand, CliIo } from '../command.ts';
 import { describeDatabase, openLedger } from '../database.ts';
 import { type DemoChainRun, demoChainJson, renderDemoChain } from '../demo-chain-output.ts';
 import { type DemoReservesFiles, demoReservesJson, renderDemoReserves } from '../demo-reserves-output.ts';
+import {
+  type DemoResolutionFiles,
+  demoResolutionJson,
+  renderDemoResolution,
+} from '../demo-resolution-output.ts';
 import { demoSegregationJson, renderDemoSegregation } from '../demo-segregation-output.ts';
 import { renderFields } from '../output.ts';
 import { listenForShutdown } from '../shutdown.ts';
+import { writeChunks } from './resolution.ts';
 import {
   HOLD_SWEEP_INTERVAL_MS,
   HOST_DEFAULT,
@@ -103,7 +113,10 @@ the platform's and the trustee's Safe signatures on chain, and the platform refu
 (off chain by the policy and quorum rules, on chain by the Safe). Then the segregation day: the board's
 targeted residual interest, one seeded break (a 1,500 USDC deposit credited for a transaction that never
 reached the vault), a reconciliation against the chain that finds it and issues the top-up instruction,
-and today's segregation statement, finalised, sealed and written as a printable HTML file. Finally
+and today's segregation statement, finalised, sealed and written as a printable HTML file. Then a
+contagion simulation of a house trading loss (customer recoveries segregated vs commingled) and a
+resolution pack for the book computed as a dry run (a simulated freeze: the ledger keeps running), written
+to demo-resolution/ beside the statement (pack.json, pack.csv, report.html). Finally
 creates an operator, an auditor, a customer and two officer keys, serves the API (withdrawal and
 segregation routes included) and prints curl and CLI lines to try.
 
@@ -163,6 +176,8 @@ ${SEGREGATION_HELP}
     let segregationDay: DemoSegregationReport | null = null;
     let reserves: DemoReserves | null = null;
     let reservesFiles: DemoReservesFiles | null = null;
+    let resolution: DemoResolution | null = null;
+    let resolutionFiles: DemoResolutionFiles | null = null;
     try {
       segregation = await SegregationService.open(service, {
         regime: settings.regime,
@@ -176,15 +191,27 @@ ${SEGREGATION_HELP}
             'demo',
           );
         if (!values.json) io.stderr('starting the local chain and deploying the Safe vaults and tokens...\n');
-        const started = await startOnChainDemo(service, segregation, seed, io, values.json);
+        const started = await startOnChainDemo(
+          service,
+          segregation,
+          seed,
+          io,
+          values.json,
+          values['firm-name'] ?? DEMO_FIRM_NAME,
+        );
         summary = started.summary;
         chainRun = started.run;
         custody = started.custody;
         segregationDay = started.segregationDay;
         reserves = started.reserves;
+        resolution = started.resolution;
         mkdirSync(dirname(statementOut), { recursive: true });
         writeFileSync(statementOut, segregationDay.statementHtml);
         reservesFiles = await writeDemoReservesFiles(reserves, dirname(statementOut));
+        resolutionFiles = writeDemoResolutionFiles(
+          resolution,
+          join(dirname(statementOut), 'demo-resolution'),
+        );
         refused = summary.refused;
       } else if (empty) {
         if (!values.json) io.stderr(`seeding the demo book (seed ${seed}) into ${describeDatabase(db)}...\n`);
@@ -214,6 +241,7 @@ ${SEGREGATION_HELP}
       segregation: onChain ? { ...settings, firmName: values['firm-name'] ?? DEMO_FIRM_NAME } : settings,
       segregationService: segregation,
       ...(reserves === null ? {} : { reservesService: reserves.service }),
+      ...(resolution === null ? {} : { resolutionService: resolution.service }),
       ...(custody === null ? {} : { custody: { withdrawals: custody.withdrawals } }),
       ...(chainRun === null ? {} : { chain: createChainAdapter(chainRun.demo.writer.publicClient) }),
     }).catch(async (error: unknown) => {
@@ -232,7 +260,7 @@ ${SEGREGATION_HELP}
     const headSeq = await service.read((engine) => engine.headSeq);
     if (values.json) {
       io.stdout(
-        `${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq, seeded: summary !== null, summary, refused, keys, chain: chainRun === null ? null : demoChainJson(chainRun), segregation: segregationDay === null ? null : demoSegregationJson(segregationDay, statementOut), reserves: reserves === null || reservesFiles === null ? null : demoReservesJson(reserves, reservesFiles) })}\n`,
+        `${JSON.stringify({ url: serving.url, port: serving.port, db: describeDatabase(db), headSeq, seeded: summary !== null, summary, refused, keys, chain: chainRun === null ? null : demoChainJson(chainRun), segregation: segregationDay === null ? null : demoSegregationJson(segregationDay, statementOut), reserves: reserves === null || reservesFiles === null ? null : demoReservesJson(reserves, reservesFiles), resolution: resolution === null || resolutionFiles === null ? null : demoResolutionJson(resolution, resolutionFiles) })}\n`,
       );
     } else {
       printWalkthrough(io, {
@@ -246,6 +274,8 @@ ${SEGREGATION_HELP}
         segregationDay,
         statementOut,
         reserves: reserves === null || reservesFiles === null ? null : { reserves, files: reservesFiles },
+        resolution:
+          resolution === null || resolutionFiles === null ? null : { resolution, files: resolutionFiles },
       });
     }
     await serveUntilSignalled(io, serving, shutdown, values.json);
@@ -260,12 +290,14 @@ async function startOnChainDemo(
   seed: number,
   io: CliIo,
   quiet: boolean,
+  firmName: string,
 ): Promise<{
   summary: DemoBookSummary;
   run: DemoChainRun;
   custody: DemoCustody;
   segregationDay: DemoSegregationReport;
   reserves: DemoReserves;
+  resolution: DemoResolution;
 }> {
   const demo = await startDemoChain();
   try {
@@ -289,7 +321,12 @@ async function startOnChainDemo(
       createChainAdapter(demo.writer.publicClient),
       demo.parties,
     );
-    return { summary, run: { demo, funding, withdrawals }, custody, segregationDay, reserves };
+    if (!quiet)
+      io.stderr(
+        'simulating a house trading loss and a resolution pack (a simulated freeze: nothing stops)...\n',
+      );
+    const resolution = await runDemoResolution(service, segregation, firmName);
+    return { summary, run: { demo, funding, withdrawals }, custody, segregationDay, reserves, resolution };
   } catch (error) {
     await demo.stop();
     throw error;
@@ -309,6 +346,7 @@ function printWalkthrough(
     segregationDay: DemoSegregationReport | null;
     statementOut: string;
     reserves: { reserves: DemoReserves; files: DemoReservesFiles } | null;
+    resolution: { resolution: DemoResolution; files: DemoResolutionFiles } | null;
   },
 ): void {
   const { url, db, keys, summary, refused, chainRun, segregationDay } = demo;
@@ -388,7 +426,7 @@ Or with the CLI (another terminal, from the repository):
   npx ringfence transfer --kind trade_settlement --reference fill-demo-0002 --leg ri:derivatives:USDC,${customer}:derivatives:USDC,USDC,125.50
   npx ringfence transfer --kind house_transfer --reference treasury-sweep-demo --leg ${customer}:derivatives:USDC,house:equity:USDC,USDC,10000
   npx ringfence journal verify --db ${dbArgument}
-${chainRun === null ? '' : renderWithdrawalCliLines(chainRun)}${segregationDay === null ? '' : renderDemoSegregation(segregationDay, demo.statementOut, url, keys)}${demo.reserves === null ? '' : renderDemoReserves(demo.reserves.reserves, demo.reserves.files, url, keys.customer)}
+${chainRun === null ? '' : renderWithdrawalCliLines(chainRun)}${segregationDay === null ? '' : renderDemoSegregation(segregationDay, demo.statementOut, url, keys)}${demo.reserves === null ? '' : renderDemoReserves(demo.reserves.reserves, demo.reserves.files, url, keys.customer)}${demo.resolution === null ? '' : renderDemoResolution(demo.resolution.resolution, demo.resolution.files, url, keys)}
 Press Ctrl+C to stop.
 `);
 }
@@ -440,5 +478,20 @@ async function writeDemoReservesFiles(reserves: DemoReserves, directory: string)
   writeFileSync(files.attestation, `${JSON.stringify(reserves.audit.attestation, null, 2)}\n`);
   writeFileSync(files.proof, `${JSON.stringify(reserves.featuredProof, null, 2)}\n`);
   writeFileSync(files.page, await buildVerifierPage());
+  return files;
+}
+
+/** Writes the demo's dry-run resolution pack (pack.json, pack.csv, report.html) into `directory`. */
+function writeDemoResolutionFiles(resolution: DemoResolution, directory: string): DemoResolutionFiles {
+  mkdirSync(directory, { recursive: true });
+  const files: DemoResolutionFiles = {
+    directory,
+    json: join(directory, 'pack.json'),
+    csv: join(directory, 'pack.csv'),
+    html: join(directory, 'report.html'),
+  };
+  writeChunks(files.json, packJsonChunks(resolution.pack));
+  writeChunks(files.csv, packCsvChunks(resolution.pack));
+  writeChunks(files.html, packHtmlChunks(resolution.pack));
   return files;
 }
