@@ -78,6 +78,29 @@ describe('benchmarks', () => {
     });
   });
 
+  it('bench:resolution prints its figures as the last line, with its results checked', async () => {
+    const result = await lastJsonLine('bench/resolution.ts', {}, [
+      '--customers',
+      '2000',
+      '--recoveries',
+      '20',
+    ]);
+    for (const field of ['resolution_ms', 'books_ms', 'resolve_ms', 'assemble_ms', 'pack_ms']) {
+      expect(typeof result[field], field).toBe('number');
+      expect(result[field] as number, field).toBeGreaterThan(0);
+    }
+    expect(typeof result.resolution_target_met).toBe('boolean');
+    expect(result).toMatchObject({
+      customers: 2000,
+      assets: 5,
+      customer_accounts: 10000,
+      estates: 5,
+      estates_short: 5,
+      recoveries: 20,
+      results_checked: true,
+    });
+  });
+
   it('bench:chain prints its figures as the last line', async () => {
     const result = await lastJsonLine('bench/chain.ts', { BENCH_TRANSACTIONS: '10', BENCH_WITHDRAWALS: '3' });
     expect(Object.keys(result).length).toBeGreaterThan(2);

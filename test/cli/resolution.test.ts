@@ -90,7 +90,7 @@ describe('ringfence resolution over HTTP', () => {
     expect(pack.code, pack.stderr).toBe(0);
     expect(pack.stdout).toMatch(/^ +customers: +2 \(3 positions\)$/m);
     expect(pack.stdout).toMatch(/^ +journal: +verified$/m);
-    expect(pack.stderr).toMatch(/^csv +\[#{30}\] 100% 2\/2$/m);
+    expect(pack.stderr).toMatch(/^pack +\[#{30}\] 100% 2\/2$/m);
     for (const name of ['pack.json', 'pack.csv', 'report.html'])
       expect(existsSync(join(out, name)), name).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'pack.json'), 'utf8')).format).toBe(

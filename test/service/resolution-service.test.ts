@@ -6,10 +6,14 @@
 // a recovered debt recomputes them, and the pack holds what regulators ask for. Every refusal is checked by
 // its code with nothing changed.
 
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EstateResolution } from '../../src/core/resolution/resolution.ts';
 import type { LedgerService } from '../../src/service/ledger-service.ts';
 import { packCsvChunks } from '../../src/service/resolution/pack-csv.ts';
+import { writePackFiles } from '../../src/service/resolution/pack-files.ts';
 import { packHtmlChunks } from '../../src/service/resolution/pack-html.ts';
 import { packJsonChunks } from '../../src/service/resolution/pack-json.ts';
 import type { ResolutionService } from '../../src/service/resolution/resolution-service.ts';
@@ -364,6 +368,19 @@ describe.each(STORE_KINDS)('resolution service on %s', (kind) => {
       'customer_id,asset,account_class,net_equity,claim,payout,unpaid,debt,recovered,outstanding',
     );
     expect(claimsOnly.split('\n')).toHaveLength(8);
+
+    // The one-pass file writer gives byte for byte what the streamed formats give.
+    const directory = mkdtempSync(join(tmpdir(), 'resolution-pack-'));
+    const paths = {
+      json: join(directory, 'p.json'),
+      csv: join(directory, 'p.csv'),
+      html: join(directory, 'p.html'),
+    };
+    writePackFiles(pack, paths);
+    expect(readFileSync(paths.json, 'utf8')).toBe([...packJsonChunks(pack)].join(''));
+    expect(readFileSync(paths.csv, 'utf8')).toBe(csv);
+    expect(readFileSync(paths.html, 'utf8')).toBe([...packHtmlChunks(pack)].join(''));
+    rmSync(directory, { recursive: true });
 
     const html = [...packHtmlChunks(pack)].join('');
     expect(html).toMatch(/^<!doctype html>/);

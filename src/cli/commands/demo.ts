@@ -28,9 +28,7 @@ import {
 } from '../../service/demo-segregation.ts';
 import { runDemoWithdrawals } from '../../service/demo-withdrawals.ts';
 import type { LedgerService } from '../../service/ledger-service.ts';
-import { packCsvChunks } from '../../service/resolution/pack-csv.ts';
-import { packHtmlChunks } from '../../service/resolution/pack-html.ts';
-import { packJsonChunks } from '../../service/resolution/pack-json.ts';
+import { writePackFiles } from '../../service/resolution/pack-files.ts';
 import { SegregationService } from '../../service/segregation/segregation-service.ts';
 import { isPostgresUrl } from '../../store/open-store.ts';
 import { buildVerifierPage } from '../../web/proof-verifier/build-page.ts';
@@ -48,7 +46,6 @@ import {
 import { demoSegregationJson, renderDemoSegregation } from '../demo-segregation-output.ts';
 import { renderFields } from '../output.ts';
 import { listenForShutdown } from '../shutdown.ts';
-import { writeChunks } from './resolution.ts';
 import {
   HOLD_SWEEP_INTERVAL_MS,
   HOST_DEFAULT,
@@ -490,8 +487,6 @@ function writeDemoResolutionFiles(resolution: DemoResolution, directory: string)
     csv: join(directory, 'pack.csv'),
     html: join(directory, 'report.html'),
   };
-  writeChunks(files.json, packJsonChunks(resolution.pack));
-  writeChunks(files.csv, packCsvChunks(resolution.pack));
-  writeChunks(files.html, packHtmlChunks(resolution.pack));
+  writePackFiles(resolution.pack, files);
   return files;
 }

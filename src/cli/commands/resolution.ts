@@ -6,8 +6,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILT_IN_SCENARIOS } from '../../service/resolution/contagion-scenarios.ts';
-import { packCsvChunks } from '../../service/resolution/pack-csv.ts';
-import { packHtmlChunks } from '../../service/resolution/pack-html.ts';
+import { writePackFiles } from '../../service/resolution/pack-files.ts';
 import type { PackEstate, ResolutionPackDocument } from '../../service/resolution/resolution-pack.ts';
 import type {
   ContagionReportJson,
@@ -252,8 +251,7 @@ async function writePack(
   const pack = JSON.parse(text) as ResolutionPackDocument;
   const bar = progressBar(io, { forced: options.progress });
   try {
-    writeChunks(files.csv, packCsvChunks(pack, { onProgress: bar.listener }));
-    writeChunks(files.html, packHtmlChunks(pack, bar.listener));
+    writePackFiles(pack, { csv: files.csv, html: files.html }, bar.listener);
   } finally {
     bar.finish();
   }

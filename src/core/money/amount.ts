@@ -42,9 +42,12 @@ export function formatAmount(minor: bigint, scale: number): string {
   assertScale(scale);
   const negative = minor < 0n;
   const digits = (negative ? -minor : minor).toString().padStart(scale + 1, '0');
-  const whole = digits.slice(0, digits.length - scale);
-  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}${fraction.length > 0 ? `.${fraction}` : ''}`;
+  const point = digits.length - scale;
+  // Trailing fraction zeros are cut by scanning back, not by a regular expression: packs format millions.
+  let end = digits.length;
+  while (end > point && digits.charCodeAt(end - 1) === 48) end -= 1;
+  const text = end > point ? `${digits.slice(0, point)}.${digits.slice(point, end)}` : digits.slice(0, point);
+  return negative ? `-${text}` : text;
 }
 
 /** Integer division rounding toward negative infinity. */

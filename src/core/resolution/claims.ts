@@ -60,31 +60,46 @@ export function estateMapKey(estate: EstateKey): string {
  * Builds the register: a customer's entries in one estate are summed (their own accounts offset each
  * other), and the sum becomes a claim when positive and a debt when negative. Entries of other estates or
  * other customers never enter the sum (11 USC 763(c): no offset between customers; separate capacities).
+ * Sized for millions of entries: each estate's entries are sorted by customer id and summed in runs, with no
+ * map keyed by customer.
  */
 export function buildClaimsRegister(entries: readonly NetEquityEntry[]): ClaimsRegister {
-  const estates = new Map<string, { key: EstateKey; netEquity: Map<string, bigint> }>();
+  const estates = new Map<string, { key: EstateKey; entries: NetEquityEntry[] }>();
+  let last: { key: EstateKey; entries: NetEquityEntry[] } | undefined;
   for (const entry of entries) {
-    const mapKey = estateMapKey(entry);
-    let estate = estates.get(mapKey);
-    if (estate === undefined) {
-      estate = { key: { asset: entry.asset, accountClass: entry.accountClass }, netEquity: new Map() };
-      estates.set(mapKey, estate);
+    // Entries usually come estate by estate: the key string is built only when the estate changes.
+    if (
+      last === undefined ||
+      last.key.asset !== entry.asset ||
+      last.key.accountClass !== entry.accountClass
+    ) {
+      const mapKey = estateMapKey(entry);
+      last = estates.get(mapKey);
+      if (last === undefined) {
+        last = { key: { asset: entry.asset, accountClass: entry.accountClass }, entries: [] };
+        estates.set(mapKey, last);
+      }
     }
-    estate.netEquity.set(
-      entry.customerId,
-      (estate.netEquity.get(entry.customerId) ?? 0n) + entry.netEquityMinor,
-    );
+    last.entries.push(entry);
   }
+  const previous: { last: SortedOrder | null } = { last: null };
   return {
     estates: [...estates.values()]
       .sort((a, b) => compareEstateKeys(a.key, b.key))
-      .map(({ key, netEquity }) => {
+      .map(({ key, entries: estateEntries }) => {
+        const sorted = sortedByCustomer(estateEntries, previous);
         const claims: CustomerClaim[] = [];
         const debts: CustomerDebt[] = [];
         let totalClaims = 0n;
         let totalDebts = 0n;
-        for (const customerId of [...netEquity.keys()].sort(compareText)) {
-          const equity = netEquity.get(customerId)!;
+        let at = 0;
+        while (at < sorted.length) {
+          const customerId = sorted[at]!.customerId;
+          let equity = 0n;
+          while (at < sorted.length && sorted[at]!.customerId === customerId) {
+            equity += sorted[at]!.netEquityMinor;
+            at += 1;
+          }
           if (equity > 0n) {
             claims.push({ customerId, claimMinor: equity });
             totalClaims += equity;
@@ -103,4 +118,49 @@ export function buildClaimsRegister(entries: readonly NetEquityEntry[]): ClaimsR
         };
       }),
   };
+}
+
+/** A sort already done: the customer ids in their input order and the order that sorts them. */
+interface SortedOrder {
+  readonly ids: readonly string[];
+  readonly order: readonly number[];
+}
+
+/**
+ * The entries in customer id order (code units), stably. Skipped when they already are; and the estates of
+ * one book usually list the same customers in the same order (one position per customer per estate, in the
+ * order of the accounts), so the order found for one estate is reused for the next when the ids match.
+ */
+function sortedByCustomer(
+  entries: NetEquityEntry[],
+  previous: { last: SortedOrder | null },
+): readonly NetEquityEntry[] {
+  let sorted = true;
+  for (let at = 1; at < entries.length; at++) {
+    if (entries[at - 1]!.customerId > entries[at]!.customerId) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return entries;
+  const last = previous.last;
+  let order: readonly number[] | null = null;
+  if (last !== null && last.ids.length === entries.length) {
+    order = last.order;
+    for (let at = 0; at < entries.length; at++) {
+      if (entries[at]!.customerId !== last.ids[at]) {
+        order = null;
+        break;
+      }
+    }
+  }
+  if (order === null) {
+    const ids = entries.map((entry) => entry.customerId);
+    const indexes = ids.map((_, at) => at);
+    // Equal ids keep their input order (a stable sort), as Array.prototype.sort guarantees.
+    indexes.sort((a, b) => compareText(ids[a]!, ids[b]!));
+    order = indexes;
+    previous.last = { ids, order };
+  }
+  return order.map((at) => entries[at]!);
 }

@@ -1,11 +1,12 @@
 // Properties of the largest-remainder distribution over random estates: the total distributed is exactly
 // min(Σ claims, property); no claimant receives more than its claim, nor more than one unit away from its
 // exact share; extra units go to the largest fractional parts, ties to the lower id; input order is irrelevant.
+// The selection that finds the threshold fraction agrees with a sort.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareText } from '../segregation/statement.ts';
-import { distributeEstate, type EstateClaim } from './distribution.ts';
+import { distributeEstate, type EstateClaim, largestAt } from './distribution.ts';
 
 const claimsArbitrary: fc.Arbitrary<EstateClaim[]> = fc.uniqueArray(
   fc.record({
@@ -85,6 +86,25 @@ describe('distributeEstate: properties', () => {
           expect(distributeEstate({ propertyMinor, claims: shuffled })).toEqual(
             distributeEstate({ propertyMinor, claims }),
           );
+        },
+      ),
+    );
+  });
+});
+
+describe('largestAt: properties', () => {
+  it('finds the rank-th largest value as a descending sort does, repeats included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.bigInt({ min: 0n, max: 4n }), fc.bigInt({ min: 0n, max: 10n ** 20n })), {
+          minLength: 1,
+          maxLength: 80,
+        }),
+        fc.nat(),
+        (values, pick) => {
+          const rank = (pick % values.length) + 1;
+          const sorted = [...values].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+          expect(largestAt(values, rank)).toBe(sorted[rank - 1]);
         },
       ),
     );

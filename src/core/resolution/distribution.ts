@@ -4,7 +4,6 @@
 // total distributed is exactly min(property, Σ claims). What a claim does not receive is its unpaid part.
 
 import { assert } from '../assert.ts';
-import { divFloor } from '../money/amount.ts';
 import { compareText } from '../segregation/statement.ts';
 
 /** An exact non-negative rational in lowest terms; ratios that touch balances are never floats. */
@@ -75,14 +74,45 @@ export function reduceRatio(numerator: bigint, denominator: bigint): Ratio {
  * both); property must be non-negative.
  */
 export function distributeEstate(input: DistributeEstateInput): EstateDistribution {
-  const property = input.propertyMinor;
+  const claims = sortedByClaimant(input.claims);
+  const sums = distributeSorted(input.propertyMinor, claims, (claim) => claim.claimantId);
+  const { payoutsMinor, ...totals } = sums;
+  return {
+    ...totals,
+    payouts: claims.map((claim, at) => {
+      const payout = payoutsMinor === null ? claim.claimMinor : payoutsMinor[at]!;
+      return {
+        claimantId: claim.claimantId,
+        claimMinor: claim.claimMinor,
+        payoutMinor: payout,
+        unpaidMinor: claim.claimMinor - payout,
+      };
+    }),
+  };
+}
+
+/** An estate's totals and each claim's payout; `payoutsMinor` is null when every claim is paid in full. */
+export interface SortedDistribution extends Omit<EstateDistribution, 'payouts'> {
+  readonly payoutsMinor: readonly bigint[] | null;
+}
+
+/**
+ * The largest-remainder distribution of claims already in id order (code units, distinct ids), read through
+ * `idOf`: the work of `distributeEstate` without building claimant objects, for callers that hold claims in
+ * their own shape (the resolution of a million customers builds each payout once).
+ */
+export function distributeSorted<C extends { readonly claimMinor: bigint }>(
+  propertyMinor: bigint,
+  claims: readonly C[],
+  idOf: (claim: C) => string,
+): SortedDistribution {
+  const property = propertyMinor;
   assert(property >= 0n, 'estate property is never negative');
-  const claims = [...input.claims].sort((a, b) => compareText(a.claimantId, b.claimantId));
   let total = 0n;
   for (let at = 0; at < claims.length; at++) {
     const claim = claims[at]!;
     assert(claim.claimMinor >= 0n, 'a claim is never negative');
-    assert(at === 0 || claims[at - 1]!.claimantId !== claim.claimantId, 'claimant ids are distinct');
+    assert(at === 0 || idOf(claims[at - 1]!) < idOf(claim), 'claimant ids are distinct and in order');
     total += claim.claimMinor;
   }
   if (total <= property) {
@@ -95,54 +125,51 @@ export function distributeEstate(input: DistributeEstateInput): EstateDistributi
       surplusMinor: property - total,
       ratio: RATIO_ONE,
       remainderUnitsMinor: 0n,
-      payouts: claims.map((claim) => ({
-        claimantId: claim.claimantId,
-        claimMinor: claim.claimMinor,
-        payoutMinor: claim.claimMinor,
-        unpaidMinor: 0n,
-      })),
+      payoutsMinor: null,
     };
   }
   // Short: 0 ≤ property < total. Each exact share claim × property / total is floored; its fractional part
   // is (claim × property mod total) / total, compared by numerator because the denominator is shared.
-  const floors: bigint[] = [];
-  const fractions: bigint[] = [];
+  const floors: bigint[] = new Array(claims.length);
+  const fractions: bigint[] = new Array(claims.length);
   let floored = 0n;
-  for (const claim of claims) {
-    const product = claim.claimMinor * property;
-    const share = divFloor(product, total);
-    floors.push(share);
-    fractions.push(product - share * total);
+  for (let at = 0; at < claims.length; at++) {
+    // Both factors are non-negative and total is positive, so truncating division is the floor.
+    const product = claims[at]!.claimMinor * property;
+    const share = product / total;
+    floors[at] = share;
+    fractions[at] = product - share * total;
     floored += share;
   }
   // The fractional parts sum to exactly `remainder` whole units and each is below one, so more than
   // `remainder` claimants have a non-zero fraction: every extra unit lands on a share that was rounded down.
   const remainder = property - floored;
   assert(remainder >= 0n && remainder < BigInt(claims.length), 'fewer remainder units than claimants');
-  const order = claims.map((_, at) => at);
-  order.sort((a, b) => {
-    const fa = fractions[a]!;
-    const fb = fractions[b]!;
-    if (fa !== fb) return fa > fb ? -1 : 1;
-    return compareText(claims[a]!.claimantId, claims[b]!.claimantId);
-  });
-  let left = remainder;
-  for (const at of order) {
-    if (left === 0n) break;
-    assert(fractions[at]! > 0n, 'a remainder unit goes only to a share that was rounded down');
-    floors[at] = floors[at]! + 1n;
-    left -= 1n;
+  // The units go to the `remainder` largest fractions, ties to the lower id: the same claimants a sort by
+  // (fraction descending, id ascending) puts first, found by selecting the threshold fraction instead of
+  // sorting a million of them. Every fraction above it gets a unit; the units left go to the fractions equal
+  // to it in id order (the claims are in id order).
+  if (remainder > 0n) {
+    const threshold = largestAt(fractions, Number(remainder));
+    assert(threshold > 0n, 'a remainder unit goes only to a share that was rounded down');
+    let left = remainder;
+    for (let at = 0; at < claims.length; at++) {
+      if (fractions[at]! > threshold) {
+        floors[at] = floors[at]! + 1n;
+        left -= 1n;
+      }
+    }
+    for (let at = 0; at < claims.length && left > 0n; at++) {
+      if (fractions[at] === threshold) {
+        floors[at] = floors[at]! + 1n;
+        left -= 1n;
+      }
+    }
+    assert(left === 0n, 'every remainder unit is handed out');
   }
-  const payouts = claims.map((claim, at) => {
-    const payout = floors[at]!;
-    assert(payout <= claim.claimMinor, 'no claimant receives more than its claim');
-    return {
-      claimantId: claim.claimantId,
-      claimMinor: claim.claimMinor,
-      payoutMinor: payout,
-      unpaidMinor: claim.claimMinor - payout,
-    };
-  });
+  for (let at = 0; at < claims.length; at++) {
+    assert(floors[at]! <= claims[at]!.claimMinor, 'no claimant receives more than its claim');
+  }
   return {
     propertyMinor: property,
     totalClaimsMinor: total,
@@ -151,6 +178,66 @@ export function distributeEstate(input: DistributeEstateInput): EstateDistributi
     surplusMinor: 0n,
     ratio: reduceRatio(property, total),
     remainderUnitsMinor: remainder,
-    payouts,
+    payoutsMinor: floors,
   };
+}
+
+/** The claims in claimant id order (code units); the input itself when it already is (the register's are). */
+function sortedByClaimant(claims: readonly EstateClaim[]): readonly EstateClaim[] {
+  for (let at = 1; at < claims.length; at++) {
+    if (claims[at - 1]!.claimantId > claims[at]!.claimantId) {
+      return [...claims].sort((a, b) => compareText(a.claimantId, b.claimantId));
+    }
+  }
+  return claims;
+}
+
+/**
+ * The `rank`-th largest value (1 = the largest) of `values`, counting repeats: quickselect with a
+ * three-way partition (many fractions are equal) and a median-of-three pivot, on a copy.
+ */
+export function largestAt(values: readonly bigint[], rank: number): bigint {
+  assert(Number.isInteger(rank) && rank >= 1 && rank <= values.length, 'the rank is within the values');
+  const work = [...values];
+  let low = 0;
+  let high = work.length - 1;
+  // Position of the wanted value in descending order.
+  const target = rank - 1;
+  for (;;) {
+    if (low === high) return work[low]!;
+    const middle = low + ((high - low) >> 1);
+    const pivot = medianOfThree(work[low]!, work[middle]!, work[high]!);
+    // Descending three-way partition: [low, lt) > pivot, [lt, i) = pivot, (gt, high] < pivot.
+    let lt = low;
+    let i = low;
+    let gt = high;
+    while (i <= gt) {
+      const value = work[i]!;
+      if (value > pivot) {
+        work[i] = work[lt]!;
+        work[lt] = value;
+        lt += 1;
+        i += 1;
+      } else if (value < pivot) {
+        work[i] = work[gt]!;
+        work[gt] = value;
+        gt -= 1;
+      } else i += 1;
+    }
+    if (target < lt) high = lt - 1;
+    else if (target > gt) low = gt + 1;
+    else return pivot;
+  }
+}
+
+function medianOfThree(a: bigint, b: bigint, c: bigint): bigint {
+  let low = a;
+  let high = b;
+  if (low > high) {
+    low = b;
+    high = a;
+  }
+  if (c >= high) return high;
+  if (c <= low) return low;
+  return c;
 }

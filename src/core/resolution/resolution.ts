@@ -5,7 +5,6 @@
 // and 752(b)(2), 17 CFR 190.09, CASS 7A.2). Recording a recovery is a new input: the result is recomputed.
 
 import { type Rejected, rejected } from '../custody/rejection.ts';
-import { compareText } from '../segregation/statement.ts';
 import {
   buildClaimsRegister,
   compareEstateKeys,
@@ -14,7 +13,7 @@ import {
   estateMapKey,
   type NetEquityEntry,
 } from './claims.ts';
-import { distributeEstate, type Ratio } from './distribution.ts';
+import { distributeSorted, type Ratio } from './distribution.ts';
 
 /** Segregated property held for one estate; entries for the same estate add up (one per vault, say). */
 export interface EstateProperty {
@@ -194,10 +193,11 @@ function resolveEstate(
   let recoveredMinor = 0n;
   for (const amount of recovered.values()) recoveredMinor += amount;
   const property = heldMinor + recoveredMinor;
-  const distribution = distributeEstate({
-    propertyMinor: property,
-    claims: (claims?.claims ?? []).map((c) => ({ claimantId: c.customerId, claimMinor: c.claimMinor })),
-  });
+  // The register's claims are in customer id order with distinct ids: distributed as they are, each payout
+  // built once.
+  const registerClaims = claims?.claims ?? [];
+  const distribution = distributeSorted(property, registerClaims, (claim) => claim.customerId);
+  const payoutsMinor = distribution.payoutsMinor;
   return {
     asset: key.asset,
     accountClass: key.accountClass,
@@ -209,12 +209,15 @@ function resolveEstate(
     shortfallMinor: distribution.shortfallMinor,
     surplusMinor: distribution.surplusMinor,
     ratio: distribution.ratio,
-    payouts: distribution.payouts.map((p) => ({
-      customerId: p.claimantId,
-      claimMinor: p.claimMinor,
-      payoutMinor: p.payoutMinor,
-      unpaidMinor: p.unpaidMinor,
-    })),
+    payouts: registerClaims.map((claim, at) => {
+      const payout = payoutsMinor === null ? claim.claimMinor : payoutsMinor[at]!;
+      return {
+        customerId: claim.customerId,
+        claimMinor: claim.claimMinor,
+        payoutMinor: payout,
+        unpaidMinor: payout === claim.claimMinor ? 0n : claim.claimMinor - payout,
+      };
+    }),
     debts: (claims?.debts ?? []).map((d) => {
       const recoveredFromCustomer = recovered.get(d.customerId) ?? 0n;
       return {
@@ -227,26 +230,60 @@ function resolveEstate(
   };
 }
 
-/** Sums each customer's unpaid parts per asset over account classes; zero sums are left out. */
+/**
+ * Sums each customer's unpaid parts per asset over account classes; zero sums are left out. Payouts are in
+ * customer id order in every estate, so the sums are merges of sorted lists (estates of one asset, then the
+ * assets), never a map of every customer.
+ */
 function gatherUnsecuredClaims(estates: readonly EstateResolution[]): UnsecuredClaim[] {
-  const byCustomer = new Map<string, Map<string, bigint>>();
-  for (const estate of estates) {
-    for (const payout of estate.payouts) {
-      if (payout.unpaidMinor === 0n) continue;
-      let byAsset = byCustomer.get(payout.customerId);
-      if (byAsset === undefined) {
-        byAsset = new Map();
-        byCustomer.set(payout.customerId, byAsset);
-      }
-      byAsset.set(estate.asset, (byAsset.get(estate.asset) ?? 0n) + payout.unpaidMinor);
+  // Per asset (estates come sorted by asset), the unpaid parts summed over its classes, in customer order.
+  const assets: string[] = [];
+  const perAsset: (readonly { readonly customerId: string; readonly unpaidMinor: bigint }[])[] = [];
+  for (let from = 0; from < estates.length; ) {
+    let to = from;
+    while (to < estates.length && estates[to]!.asset === estates[from]!.asset) to += 1;
+    const lists = estates.slice(from, to).map((estate) => estate.payouts.filter((p) => p.unpaidMinor > 0n));
+    if (lists.length === 1) perAsset.push(lists[0]!);
+    else {
+      const summed: { customerId: string; unpaidMinor: bigint }[] = [];
+      mergeById(lists, (customerId, _list, payout) => {
+        const last = summed.at(-1);
+        if (last?.customerId === customerId) last.unpaidMinor += payout.unpaidMinor;
+        else summed.push({ customerId, unpaidMinor: payout.unpaidMinor });
+      });
+      perAsset.push(summed);
     }
+    assets.push(estates[from]!.asset);
+    from = to;
   }
   const claims: UnsecuredClaim[] = [];
-  for (const customerId of [...byCustomer.keys()].sort(compareText)) {
-    const byAsset = byCustomer.get(customerId)!;
-    for (const asset of [...byAsset.keys()].sort(compareText)) {
-      claims.push({ customerId, asset, amountMinor: byAsset.get(asset)! });
+  mergeById(perAsset, (customerId, list, entry) => {
+    claims.push({ customerId, asset: assets[list]!, amountMinor: entry.unpaidMinor });
+  });
+  return claims;
+}
+
+/**
+ * Merges lists sorted by customer id (code units): `visit` gets every item, ids in order and, for one id,
+ * items in list order.
+ */
+function mergeById<T extends { readonly customerId: string }>(
+  lists: readonly (readonly T[])[],
+  visit: (customerId: string, list: number, item: T) => void,
+): void {
+  const at = lists.map(() => 0);
+  for (;;) {
+    let id: string | undefined;
+    for (let list = 0; list < lists.length; list++) {
+      const candidate = lists[list]![at[list]!]?.customerId;
+      if (candidate !== undefined && (id === undefined || candidate < id)) id = candidate;
+    }
+    if (id === undefined) return;
+    for (let list = 0; list < lists.length; list++) {
+      const item = lists[list]![at[list]!];
+      if (item === undefined || item.customerId !== id) continue;
+      visit(id, list, item);
+      at[list] = at[list]! + 1;
     }
   }
-  return claims;
 }

@@ -4,7 +4,7 @@
 // produced in id order by merging those lists, never by building a map of a million customers.
 
 import { assert } from '../../core/assert.ts';
-import type { Resolution } from '../../core/resolution/resolution.ts';
+import type { Resolution, UnsecuredClaim } from '../../core/resolution/resolution.ts';
 import { compareText } from '../../core/segregation/statement.ts';
 
 /** One customer's position in one estate; a claimant has no debt and a debtor no claim. */
@@ -38,12 +38,32 @@ export interface StatementCounts {
 interface Cursor {
   readonly estate: number;
   readonly ids: readonly { readonly customerId: string }[];
-  readonly kind: 'payout' | 'debt';
+  readonly kind: LineKind;
   at: number;
 }
 
 /** Every customer's statement, in customer id order (code units). */
-export function* customerStatements(resolution: Resolution): Generator<CustomerStatement> {
+export function customerStatements(resolution: Resolution): Generator<CustomerStatement> {
+  return customerStatementsWith(
+    resolution,
+    (estateIndex, kind, at) => lineOf(resolution, estateIndex, kind, at),
+    (claim) => ({ asset: claim.asset, amountMinor: claim.amountMinor }),
+  );
+}
+
+/** Whether a line comes from an estate's payouts or its debts. */
+export type LineKind = 'payout' | 'debt';
+
+/**
+ * Every customer's statement in customer id order, each line and unsecured claim built by the callers'
+ * functions (the pack formats them as it goes, so a line is built once). A customer is a claimant or a debtor
+ * of an estate, never both, so its lines come out in estate order.
+ */
+export function* customerStatementsWith<Line, Owed>(
+  resolution: Resolution,
+  makeLine: (estateIndex: number, kind: LineKind, at: number) => Line,
+  makeOwed: (claim: UnsecuredClaim) => Owed,
+): Generator<{ readonly customerId: string; readonly estates: Line[]; readonly unsecured: Owed[] }> {
   const cursors: Cursor[] = [];
   resolution.estates.forEach((estate, index) => {
     if (estate.payouts.length > 0)
@@ -59,23 +79,18 @@ export function* customerStatements(resolution: Resolution): Generator<CustomerS
       if (id !== undefined && (customerId === undefined || id < customerId)) customerId = id;
     }
     if (customerId === undefined) break;
-    const lines: { estate: number; line: CustomerEstateLine }[] = [];
+    const lines: Line[] = [];
     for (const cursor of cursors) {
       if (cursor.ids[cursor.at]?.customerId !== customerId) continue;
-      lines.push({ estate: cursor.estate, line: lineOf(resolution, cursor.estate, cursor.kind, cursor.at) });
+      lines.push(makeLine(cursor.estate, cursor.kind, cursor.at));
       cursor.at += 1;
     }
-    const customerUnsecured: { asset: string; amountMinor: bigint }[] = [];
+    const owed: Owed[] = [];
     while (unsecured[unsecuredAt] !== undefined && unsecured[unsecuredAt]!.customerId === customerId) {
-      const claim = unsecured[unsecuredAt]!;
-      customerUnsecured.push({ asset: claim.asset, amountMinor: claim.amountMinor });
+      owed.push(makeOwed(unsecured[unsecuredAt]!));
       unsecuredAt += 1;
     }
-    yield {
-      customerId,
-      estates: lines.sort((a, b) => a.estate - b.estate).map((entry) => entry.line),
-      unsecured: customerUnsecured,
-    };
+    yield { customerId, estates: lines, unsecured: owed };
   }
   assert(unsecuredAt === unsecured.length, 'every unsecured claim belongs to a claimant');
 }
@@ -123,7 +138,8 @@ export function countStatements(resolution: Resolution): StatementCounts {
   return { customers, lines };
 }
 
-function lineOf(
+/** A line of a customer's statement from one estate's payout or debt at `at`. */
+export function lineOf(
   resolution: Resolution,
   estateIndex: number,
   kind: Cursor['kind'],

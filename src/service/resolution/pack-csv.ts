@@ -6,7 +6,7 @@
 import { assert } from '../../core/assert.ts';
 import { encodeCsv } from '../../core/segregation/statement-report.ts';
 import { PACK_CHUNK_CHARS, PACK_PROGRESS_EVERY } from './pack-json.ts';
-import type { ResolutionPackDocument } from './resolution-pack.ts';
+import type { PackCustomer, ResolutionPackDocument } from './resolution-pack.ts';
 import type { ProgressListener } from './resolution-service.ts';
 
 /** The sections of the CSV pack, in file order, with their columns. */
@@ -101,68 +101,97 @@ export function* packCsvChunks(
   options: { readonly section?: PackCsvSection; readonly onProgress?: ProgressListener } = {},
 ): Generator<string> {
   const only = options.section;
-  const sections = only === undefined ? (Object.keys(PACK_CSV_SECTIONS) as PackCsvSection[]) : [only];
-  const label = (section: PackCsvSection, rows: readonly (readonly string[])[]) =>
-    only === undefined ? rows.map((row) => [section, ...row]) : rows;
-  const header = (section: PackCsvSection) => [
-    only === undefined ? ['section', ...PACK_CSV_SECTIONS[section]] : [...PACK_CSV_SECTIONS[section]],
-  ];
-  // The customers are iterated once: the claims rows are written as they come and the unsecured claims,
-  // far fewer, are kept for the section after.
-  const unsecured: string[] = [];
-  for (const section of sections) {
-    if (section === 'unsecured_claims' && only === undefined) {
-      yield encodeCsv(header(section));
-      let buffer = '';
-      for (const row of unsecured) {
-        buffer += row;
-        if (buffer.length >= PACK_CHUNK_CHARS) {
-          yield buffer;
-          buffer = '';
-        }
-      }
-      if (buffer.length > 0) yield buffer;
-      continue;
-    }
-    if (section === 'claims' || section === 'unsecured_claims') {
-      yield encodeCsv(header(section));
-      const total = pack.summary.customers;
-      let done = 0;
-      let buffer = '';
-      for (const customer of pack.customers) {
-        const claims = customer.estates.map((line) => [
-          customer.customerId,
-          line.asset,
-          line.accountClass,
-          line.netEquity,
-          line.claim,
-          line.payout,
-          line.unpaid,
-          line.debt,
-          line.recovered,
-          line.outstanding,
-        ]);
-        const owed = customer.unsecured.map((claim) => [customer.customerId, claim.asset, claim.amount]);
-        if (section === 'claims') {
-          buffer += encodeCsv(label('claims', claims));
-          if (owed.length > 0 && only === undefined)
-            unsecured.push(encodeCsv(label('unsecured_claims', owed)));
-        } else if (owed.length > 0) {
-          buffer += encodeCsv(owed);
-        }
-        done += 1;
-        if (buffer.length >= PACK_CHUNK_CHARS) {
-          yield buffer;
-          buffer = '';
-        }
-        if (done % PACK_PROGRESS_EVERY === 0) options.onProgress?.({ phase: 'csv', done, total });
-      }
-      options.onProgress?.({ phase: 'csv', done, total });
-      if (buffer.length > 0) yield buffer;
-      continue;
-    }
-    yield encodeCsv([...header(section), ...label(section, headerRows(pack, section))]);
+  if (only !== undefined && only !== 'claims' && only !== 'unsecured_claims') {
+    yield packCsvSection(pack, only, false);
+    return;
   }
+  const labelled = only === undefined;
+  if (labelled) yield packCsvBeforeClaims(pack);
+  else yield packCsvHeader(only!, false);
+  // The customers are iterated once: claims rows are written as they come and the unsecured claims, far
+  // fewer, are kept (in large strings) for the section after.
+  const owedChunks: string[] = [];
+  let owed = '';
+  let buffer = '';
+  let done = 0;
+  const total = pack.summary.customers;
+  for (const customer of pack.customers) {
+    if (only === 'unsecured_claims') buffer += customerCsvOwed(customer, false);
+    else {
+      buffer += customerCsvClaims(customer, labelled);
+      if (labelled && customer.unsecured.length > 0) {
+        owed += customerCsvOwed(customer, true);
+        if (owed.length >= PACK_CHUNK_CHARS) {
+          owedChunks.push(owed);
+          owed = '';
+        }
+      }
+    }
+    done += 1;
+    if (buffer.length >= PACK_CHUNK_CHARS) {
+      yield buffer;
+      buffer = '';
+    }
+    if (done % PACK_PROGRESS_EVERY === 0) options.onProgress?.({ phase: 'csv', done, total });
+  }
+  options.onProgress?.({ phase: 'csv', done, total });
+  if (buffer.length > 0) yield buffer;
+  if (labelled) {
+    yield packCsvHeader('unsecured_claims', true);
+    yield* owedChunks;
+    if (owed.length > 0) yield owed;
+  }
+}
+
+/** Every section before the customers' (pack through policies), then the claims section's header row. */
+export function packCsvBeforeClaims(pack: ResolutionPackDocument): string {
+  let text = '';
+  for (const section of Object.keys(PACK_CSV_SECTIONS) as PackCsvSection[]) {
+    if (section === 'claims' || section === 'unsecured_claims') continue;
+    text += packCsvSection(pack, section, true);
+  }
+  return text + packCsvHeader('claims', true);
+}
+
+/** A section's header row; `labelled` puts the `section` column first (the file of every section). */
+export function packCsvHeader(section: PackCsvSection, labelled: boolean): string {
+  return encodeCsv([labelled ? ['section', ...PACK_CSV_SECTIONS[section]] : [...PACK_CSV_SECTIONS[section]]]);
+}
+
+/** A section read from the header: its header row and its rows. */
+export function packCsvSection(
+  pack: ResolutionPackDocument,
+  section: PackCsvSection,
+  labelled: boolean,
+): string {
+  const rows = headerRows(pack, section);
+  return encodeCsv([
+    labelled ? ['section', ...PACK_CSV_SECTIONS[section]] : [...PACK_CSV_SECTIONS[section]],
+    ...(labelled ? rows.map((row) => [section, ...row]) : rows),
+  ]);
+}
+
+/**
+ * A customer's rows of the claims section, written out by hand (a pack holds millions): texts go through
+ * csvText, amounts are decimal strings that never need quoting.
+ */
+export function customerCsvClaims(customer: PackCustomer, labelled: boolean): string {
+  const prefix = labelled ? 'claims,' : '';
+  const id = csvText(customer.customerId);
+  let text = '';
+  for (const line of customer.estates) {
+    text += `${prefix}${id},${csvText(line.asset)},${csvText(line.accountClass)},${line.netEquity},${line.claim},${line.payout},${line.unpaid},${line.debt},${line.recovered},${line.outstanding}\n`;
+  }
+  return text;
+}
+
+/** A customer's rows of the unsecured claims section. */
+export function customerCsvOwed(customer: PackCustomer, labelled: boolean): string {
+  const prefix = labelled ? 'unsecured_claims,' : '';
+  const id = csvText(customer.customerId);
+  let text = '';
+  for (const claim of customer.unsecured) text += `${prefix}${id},${csvText(claim.asset)},${claim.amount}\n`;
+  return text;
 }
 
 /** The rows of a section read from the header (everything but the customers' statements). */
@@ -298,4 +327,13 @@ function headerRows(pack: ResolutionPackDocument, section: PackCsvSection): stri
     case 'unsecured_claims':
       assert(false, 'customer sections are written from the customers');
   }
+}
+
+/** A text field as RFC 4180 wants it: quoted, quotes doubled, only when it holds a comma, quote or line break. */
+function csvText(value: string): string {
+  for (let at = 0; at < value.length; at++) {
+    const code = value.charCodeAt(at);
+    if (code === 44 || code === 34 || code === 10 || code === 13) return `"${value.replaceAll('"', '""')}"`;
+  }
+  return value;
 }

@@ -6,7 +6,7 @@
 
 import { escapeHtml } from '../../core/segregation/statement-report.ts';
 import { PACK_CHUNK_CHARS, PACK_PROGRESS_EVERY } from './pack-json.ts';
-import type { ResolutionPackDocument } from './resolution-pack.ts';
+import type { PackCustomer, ResolutionPackDocument } from './resolution-pack.ts';
 import type { ProgressListener } from './resolution-service.ts';
 
 /** Most customers whose statements the report prints in full. */
@@ -56,6 +56,40 @@ export function* packHtmlChunks(
   pack: ResolutionPackDocument,
   onProgress?: ProgressListener,
 ): Generator<string> {
+  const total = Math.min(pack.summary.customers, PACK_HTML_CUSTOMERS_MAX);
+  let buffer = packHtmlHead(pack);
+  let done = 0;
+  for (const customer of pack.customers) {
+    if (done >= PACK_HTML_CUSTOMERS_MAX) break;
+    buffer += customerHtmlRows(customer);
+    done += 1;
+    if (buffer.length >= PACK_CHUNK_CHARS) {
+      yield buffer;
+      buffer = '';
+    }
+    if (done % PACK_PROGRESS_EVERY === 0) onProgress?.({ phase: 'html', done, total });
+  }
+  onProgress?.({ phase: 'html', done, total });
+  yield buffer + packHtmlTail(pack);
+}
+
+/** A customer's rows of the statements table. */
+export function customerHtmlRows(customer: PackCustomer): string {
+  let rows = '';
+  const id = text(customer.customerId);
+  for (const line of customer.estates) {
+    rows += `<tr><td>${id}</td><td>${text(line.asset)}</td><td>${text(line.accountClass)}</td><td class="amount">${text(line.netEquity)}</td><td class="amount">${text(line.claim)}</td><td class="amount">${text(line.payout)}</td><td class="amount">${text(line.unpaid)}</td><td class="amount">${text(line.debt)}</td><td class="amount">${text(line.recovered)}</td><td class="amount">${text(line.outstanding)}</td></tr>\n`;
+  }
+  return rows;
+}
+
+/** The end of the document after the statements table's last row. */
+export function packHtmlTail(pack: ResolutionPackDocument): string {
+  return `</tbody></table>\n<footer>Ringfence resolution pack (${text(pack.format)}); amounts are in each asset's units. Sources and method: docs/resolution.md.</footer>\n</body>\n</html>\n`;
+}
+
+/** Everything before the first customer's rows: the document's head and every section but the statements. */
+export function packHtmlHead(pack: ResolutionPackDocument): string {
   const title = `Resolution pack: ${pack.firm}`;
   const parts: string[] = [
     '<!doctype html>',
@@ -275,21 +309,5 @@ export function* packHtmlChunks(
     }</p>`,
     '<table><thead><tr><th>customer</th><th>asset</th><th>class</th><th class="amount">net equity</th><th class="amount">claim</th><th class="amount">payout</th><th class="amount">unpaid</th><th class="amount">debt</th><th class="amount">recovered</th><th class="amount">outstanding</th></tr></thead><tbody>',
   );
-  let buffer = parts.join('\n');
-  let done = 0;
-  for (const customer of pack.customers) {
-    if (done >= PACK_HTML_CUSTOMERS_MAX) break;
-    for (const line of customer.estates) {
-      buffer += `<tr><td>${text(customer.customerId)}</td><td>${text(line.asset)}</td><td>${text(line.accountClass)}</td><td class="amount">${text(line.netEquity)}</td><td class="amount">${text(line.claim)}</td><td class="amount">${text(line.payout)}</td><td class="amount">${text(line.unpaid)}</td><td class="amount">${text(line.debt)}</td><td class="amount">${text(line.recovered)}</td><td class="amount">${text(line.outstanding)}</td></tr>\n`;
-    }
-    done += 1;
-    if (buffer.length >= PACK_CHUNK_CHARS) {
-      yield buffer;
-      buffer = '';
-    }
-    if (done % PACK_PROGRESS_EVERY === 0)
-      onProgress?.({ phase: 'html', done, total: Math.min(total, PACK_HTML_CUSTOMERS_MAX) });
-  }
-  onProgress?.({ phase: 'html', done, total: Math.min(total, PACK_HTML_CUSTOMERS_MAX) });
-  yield `${buffer}</tbody></table>\n<footer>Ringfence resolution pack (${text(pack.format)}); amounts are in each asset's units. Sources and method: docs/resolution.md.</footer>\n</body>\n</html>\n`;
+  return parts.join('\n');
 }

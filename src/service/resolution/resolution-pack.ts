@@ -15,7 +15,13 @@ import type { EstateResolution } from '../../core/resolution/resolution.ts';
 import { formatInstantIso } from '../../core/segregation/statement-report.ts';
 import type { VerifyReport } from '../ledger-service.ts';
 import type { ReconciliationView, StatementView } from '../segregation/segregation-views.ts';
-import { type CustomerStatement, countStatements, customerStatements } from './customer-statements.ts';
+import {
+  type CustomerEstateLine,
+  type CustomerStatement,
+  countStatements,
+  customerStatementsWith,
+  type LineKind,
+} from './customer-statements.ts';
 import type { ComputedResolution } from './resolution-service.ts';
 import type { FreezeRecord } from './resolution-state.ts';
 
@@ -289,7 +295,14 @@ export function assemblePack(context: PackContext): ResolutionPackDocument {
     ...header,
     customers: {
       *[Symbol.iterator]() {
-        for (const statement of customerStatements(resolution)) yield packCustomer(statement, scaleOf);
+        // Each line is formatted straight from the estate it comes from: one object per line.
+        const scaleOfEstate = resolution.estates.map((estate) => scaleOf(estate.asset));
+        yield* customerStatementsWith(
+          resolution,
+          (estateIndex, kind, at) =>
+            packLineAt(resolution.estates[estateIndex]!, kind, at, scaleOfEstate[estateIndex]!),
+          (claim) => ({ asset: claim.asset, amount: formatMinor(claim.amountMinor, scaleOf(claim.asset)) }),
+        );
       },
     },
   };
@@ -327,25 +340,59 @@ export function packEstate(estate: EstateResolution, scale: number): PackEstate 
 export function packCustomer(statement: CustomerStatement, scaleOf: (asset: string) => number): PackCustomer {
   return {
     customerId: statement.customerId,
-    estates: statement.estates.map((line) => {
-      const scale = scaleOf(line.asset);
-      const claim = formatMinor(line.claimMinor, scale);
-      return {
-        asset: line.asset,
-        accountClass: line.accountClass,
-        netEquity: line.debtMinor === 0n ? claim : formatMinor(line.netEquityMinor, scale),
-        claim,
-        payout: line.payoutMinor === line.claimMinor ? claim : formatMinor(line.payoutMinor, scale),
-        unpaid: formatMinor(line.unpaidMinor, scale),
-        debt: formatMinor(line.debtMinor, scale),
-        recovered: formatMinor(line.recoveredMinor, scale),
-        outstanding: formatMinor(line.outstandingMinor, scale),
-      };
-    }),
+    estates: statement.estates.map((line) => packLine(line, scaleOf(line.asset))),
     unsecured: statement.unsecured.map((claim) => ({
       asset: claim.asset,
       amount: formatMinor(claim.amountMinor, scaleOf(claim.asset)),
     })),
+  };
+}
+
+/** One statement line with its amounts as decimal strings at `scale`; equal amounts are formatted once. */
+function packLine(line: CustomerEstateLine, scale: number): PackCustomerLine {
+  const claim = formatMinor(line.claimMinor, scale);
+  const zero = '0';
+  return {
+    asset: line.asset,
+    accountClass: line.accountClass,
+    netEquity: line.debtMinor === 0n ? claim : formatMinor(line.netEquityMinor, scale),
+    claim,
+    payout: line.payoutMinor === line.claimMinor ? claim : formatMinor(line.payoutMinor, scale),
+    unpaid: formatMinor(line.unpaidMinor, scale),
+    debt: line.debtMinor === 0n ? zero : formatMinor(line.debtMinor, scale),
+    recovered: formatMinor(line.recoveredMinor, scale),
+    outstanding: formatMinor(line.outstandingMinor, scale),
+  };
+}
+
+/** The statement line of an estate's payout or debt at `at`, formatted straight from it. */
+function packLineAt(estate: EstateResolution, kind: LineKind, at: number, scale: number): PackCustomerLine {
+  if (kind === 'payout') {
+    const payout = estate.payouts[at]!;
+    const claim = formatMinor(payout.claimMinor, scale);
+    return {
+      asset: estate.asset,
+      accountClass: estate.accountClass,
+      netEquity: claim,
+      claim,
+      payout: payout.payoutMinor === payout.claimMinor ? claim : formatMinor(payout.payoutMinor, scale),
+      unpaid: formatMinor(payout.unpaidMinor, scale),
+      debt: '0',
+      recovered: '0',
+      outstanding: '0',
+    };
+  }
+  const debt = estate.debts[at]!;
+  return {
+    asset: estate.asset,
+    accountClass: estate.accountClass,
+    netEquity: formatMinor(-debt.debtMinor, scale),
+    claim: '0',
+    payout: '0',
+    unpaid: '0',
+    debt: formatMinor(debt.debtMinor, scale),
+    recovered: formatMinor(debt.recoveredMinor, scale),
+    outstanding: formatMinor(debt.outstandingMinor, scale),
   };
 }
 

@@ -75,7 +75,7 @@ export const RESOLUTION_TEXT_LENGTH_MAX = 1000;
 
 /** A step of a long computation: `done` of `total` units of `phase` (the CLI draws a progress bar from it). */
 export interface ResolutionProgress {
-  readonly phase: 'books' | 'claims' | 'statements' | 'json' | 'csv' | 'html';
+  readonly phase: 'books' | 'claims' | 'pack' | 'json' | 'csv' | 'html';
   readonly done: number;
   readonly total: number;
 }
