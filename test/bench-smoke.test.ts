@@ -78,6 +78,31 @@ describe('benchmarks', () => {
     });
   });
 
+  it('bench:proofs prints its figures as the last line, with its results checked', async () => {
+    const result = await lastJsonLine('bench/proofs.ts', {
+      PROOFS_BENCH_CUSTOMERS: '5000',
+      PROOFS_BENCH_LARGE_CUSTOMERS: '6000',
+      PROOFS_BENCH_PROOFS: '20',
+      PROOFS_BENCH_RUNS: '2',
+    });
+    for (const field of ['build_ms', 'proof_generate_us', 'proof_verify_us', 'proof_bytes', 'build_ms_10m']) {
+      expect(typeof result[field], field).toBe('number');
+      expect(result[field] as number, field).toBeGreaterThan(0);
+    }
+    expect(result.build_ms_runs).toHaveLength(2);
+    expect(result.met).toEqual({
+      build_ms: expect.any(Boolean),
+      proof_generate_us: expect.any(Boolean),
+      proof_verify_us: expect.any(Boolean),
+    });
+    expect(result).toMatchObject({
+      customers: 5000,
+      assets: 5,
+      large_customers: 6000,
+      results_checked: true,
+    });
+  });
+
   it('bench:resolution prints its figures as the last line, with its results checked', async () => {
     const result = await lastJsonLine('bench/resolution.ts', {}, [
       '--customers',

@@ -46,33 +46,26 @@ export function subtreeSumMaxMinor(level: number): bigint {
 }
 
 const AMOUNT_LIMIT = 1n << 128n;
-const SAFE_INTEGER_MAX = BigInt(Number.MAX_SAFE_INTEGER);
-const WORD_RANGE = 2 ** 32;
+const UINT64_MAX = (1n << 64n) - 1n;
+/** Scratch for writeAmount: a DataView turns a BigInt into 8 bytes without BigInt arithmetic. */
+const scratch = new Uint8Array(8);
+const scratchView = new DataView(scratch.buffer);
 
 /** Writes `value` (0 ≤ value < 2^128) as 16 big-endian bytes at `offset`. */
 export function writeAmount(target: Uint8Array, offset: number, value: bigint): void {
   assert(value >= 0n && value < AMOUNT_LIMIT, 'an amount fits 16 unsigned bytes');
-  // Builds a tree of millions of leaves, so the common case (a safe integer) avoids BigInt arithmetic: it
-  // writes eight zero bytes and two 32-bit words split off a double, which is exact below 2^53.
-  if (value <= SAFE_INTEGER_MAX) {
-    const low = Number(value);
+  // A tree encodes millions of amounts. Writing each half with setBigUint64 (which takes its argument modulo
+  // 2^64) beats converting to a Number or splitting with BigInt arithmetic, both of which allocate.
+  if (value <= UINT64_MAX) {
     for (let index = offset; index < offset + 8; index += 1) target[index] = 0;
-    writeWord(target, offset + 8, Math.floor(low / WORD_RANGE));
-    writeWord(target, offset + 12, low % WORD_RANGE);
-    return;
-  }
-  writeWord(target, offset, Number(value >> 96n));
-  writeWord(target, offset + 4, Number(BigInt.asUintN(32, value >> 64n)));
-  writeWord(target, offset + 8, Number(BigInt.asUintN(32, value >> 32n)));
-  writeWord(target, offset + 12, Number(BigInt.asUintN(32, value)));
+  } else writeUint64(target, offset, value >> 64n);
+  writeUint64(target, offset + 8, value);
 }
 
-/** Writes 0 ≤ word < 2^32 as 4 big-endian bytes (a typed-array store keeps the low 8 bits of each shift). */
-function writeWord(target: Uint8Array, offset: number, word: number): void {
-  target[offset] = word >>> 24;
-  target[offset + 1] = word >>> 16;
-  target[offset + 2] = word >>> 8;
-  target[offset + 3] = word;
+/** Writes the low 64 bits of `value` as 8 big-endian bytes. */
+function writeUint64(target: Uint8Array, offset: number, value: bigint): void {
+  scratchView.setBigUint64(0, value);
+  for (let index = 0; index < 8; index += 1) target[offset + index] = scratch[index]!;
 }
 
 /** Reads 16 big-endian bytes at `offset` as an unsigned amount. */
