@@ -113,6 +113,9 @@ export class LedgerService {
   submit(commands: readonly Command[]): Promise<CommandResult[]> {
     if (this.stopped !== null) return Promise.reject(this.stopped);
     assert(commands.length <= this.batchCommandsMax, 'callers split requests to the batch limit');
+    // An empty request only expires due holds: a write too, which the admission may hold back.
+    if (this.admission !== null && commands.length === 0 && !this.admission.acceptsHoldExpiry())
+      return Promise.resolve([]);
     if (this.admission !== null && commands.length > 0) {
       const refusals = commands.map((command) => this.admission!.refusalOf(command));
       if (refusals.some((refusal) => refusal !== null)) return this.submitAdmitted(commands, refusals);

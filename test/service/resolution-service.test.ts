@@ -17,7 +17,7 @@ import { writePackFiles } from '../../src/service/resolution/pack-files.ts';
 import { packHtmlChunks } from '../../src/service/resolution/pack-html.ts';
 import { packJsonChunks } from '../../src/service/resolution/pack-json.ts';
 import type { ResolutionService } from '../../src/service/resolution/resolution-service.ts';
-import { booksFingerprint, deposit } from '../support/book.ts';
+import { booksFingerprint, deposit, ids, leg, transfer } from '../support/book.ts';
 import { BTC, D, openResolutionBook, type ResolutionBook, S, USDC } from '../support/resolution-book.ts';
 import { STORE_KINDS } from '../support/stores.ts';
 
@@ -72,9 +72,20 @@ describe.each(STORE_KINDS)('resolution service on %s', (kind) => {
       await resolution.requestFreeze({ reason: 'the house has failed', by: 'officer-1' }),
     );
     expect(resolution.status().status).toBe('freeze_requested');
-    // Requested but not approved: the ledger still takes commands.
-    const before = await ledger.submit([deposit('alice', D, 'BTC', 1n)]);
-    expect(before[0]!.ok).toBe(true);
+    // Requested but not approved: the ledger still takes commands, here a deposit and a withdrawal hold that
+    // expires in a second.
+    const before = await ledger.submit([
+      deposit('alice', D, 'BTC', 1n),
+      transfer(
+        'withdrawal',
+        [leg(ids.customer('alice', D, 'BTC'), ids.segregated(D, 'BTC'), 'BTC', BTC(1))],
+        {
+          instructedBy: 'alice',
+          holdExpiresAtMs: book.clock.nowMs + 1_000,
+        },
+      ),
+    ]);
+    expect(before.map((result) => result.ok)).toEqual([true, true]);
     const headBefore = await ledger.read((engine) => ({ seq: engine.headSeq, hash: engine.headHash }));
 
     const approved = value(await resolution.approveFreeze({ by: 'officer-2' }));
@@ -97,8 +108,11 @@ describe.each(STORE_KINDS)('resolution service on %s', (kind) => {
     await expectUnchanged(ledger, async () => {
       const [refused] = await ledger.submit([deposit('bob', D, 'BTC', BTC(1))]);
       expect(refused).toMatchObject({ ok: false, error: { code: 'ledger_frozen' } });
-      // Hold expiry is a write too: it waits while frozen.
+      // Hold expiry is a write too: the hold, now past its expiry, stays pending while frozen, whether the
+      // expiry is asked for directly or by an empty request.
+      book.clock.nowMs += 5_000;
       await ledger.expireDueHolds();
+      expect(await ledger.submit([])).toEqual([]);
     });
   });
 
