@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { type Address, parseAddress } from '../../core/custody/address.ts';
 import { formatAmount } from '../../core/money/amount.ts';
 import type { SignedAttestation } from '../../core/reserves/attestation.ts';
+import { NODE_PRIMITIVES } from '../../core/reserves/node-primitives.ts';
 import {
   formatOkxAmount,
   isOkxLiabilityTreeText,
@@ -196,7 +197,10 @@ function verifyFile(
   } catch {
     throw new CliError('proof_malformed', `${file} is not JSON`);
   }
-  const result = verifyProofFile(parsed, expectedSigner === undefined ? {} : { expectedSigner });
+  const result = verifyProofFile(parsed, {
+    primitives: NODE_PRIMITIVES,
+    ...(expectedSigner === undefined ? {} : { expectedSigner }),
+  });
   if (!result.ok) throw notVerified(result.error);
   if (options.tree !== undefined) {
     if (result.file.kind !== 'okx_user_info_v2') {

@@ -2,7 +2,6 @@
 // the platform signed it, that every vault counted as reserves has a threshold of its owners' signatures
 // over its challenge, and that the reserve totals and coverage ratios follow from the lines. Fixed order.
 
-import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { encodeCanonicalJson } from '../canonical-json.ts';
 import { type Address, isAddress } from '../custody/address.ts';
@@ -15,7 +14,6 @@ import {
   type SignedAttestation,
   type VaultReserve,
 } from './attestation.ts';
-import { recoverPersonalSigner } from './personal-signature.ts';
 import { TREE_HEIGHT } from './tree-format.ts';
 import {
   FieldError,
@@ -29,6 +27,7 @@ import {
   readString,
   readTreeAssets,
 } from './verify-fields.ts';
+import { PORTABLE_PRIMITIVES, type VerifyPrimitives } from './verify-primitives.ts';
 
 /** Why an attestation does not verify, in the order the checks run. */
 export type AttestationFailureCode =
@@ -53,6 +52,8 @@ export type VerifyAttestationResult =
 export interface VerifyAttestationOptions {
   /** The platform address the venue publishes; when given, the attestation must be signed by it. */
   readonly expectedSigner?: Address;
+  /** SHA-256 and signer recovery; the portable (pure JavaScript) ones by default. */
+  readonly primitives?: VerifyPrimitives;
 }
 
 /** Verifies a parsed JSON value as a signed attestation. */
@@ -70,14 +71,17 @@ export function verifyAttestation(
   const attestation = read.value;
   const { body } = attestation;
   // The body as published, not as read: a field added to it changes the hash as much as a field changed.
-  const bodySha256 = bytesToHex(sha256(utf8ToBytes(encodeCanonicalJson((value as { body: unknown }).body))));
+  const primitives = options.primitives ?? PORTABLE_PRIMITIVES;
+  const bodySha256 = bytesToHex(
+    primitives.sha256(utf8ToBytes(encodeCanonicalJson((value as { body: unknown }).body))),
+  );
   if (bodySha256 !== attestation.bodySha256) {
     return fail(
       'attestation_body_hash_mismatch',
       `the attestation body hashes to ${bodySha256}, not the signed ${attestation.bodySha256}: its content was changed`,
     );
   }
-  const signer = recoverPersonalSigner(attestationMessage(bodySha256), attestation.signature);
+  const signer = primitives.recoverPersonalSigner(attestationMessage(bodySha256), attestation.signature);
   if (signer !== body.platformSigner) {
     return fail(
       'attestation_signature_invalid',
@@ -91,7 +95,7 @@ export function verifyAttestation(
     );
   }
   for (const vault of body.reserves.vaults) {
-    const proven = controlSigners(body.auditId, vault).length >= vault.threshold;
+    const proven = controlSigners(body.auditId, vault, primitives).length >= vault.threshold;
     if (vault.controlProven && !proven) {
       return fail(
         'attestation_control_unproven',
@@ -124,7 +128,11 @@ export function verifyAttestation(
 }
 
 /** The distinct owners whose signatures over the vault's challenge verify. */
-export function controlSigners(auditId: string, vault: VaultReserve): Address[] {
+export function controlSigners(
+  auditId: string,
+  vault: VaultReserve,
+  primitives: VerifyPrimitives = PORTABLE_PRIMITIVES,
+): Address[] {
   const challenge = controlChallenge({
     auditId,
     vaultId: vault.vaultId,
@@ -135,7 +143,7 @@ export function controlSigners(auditId: string, vault: VaultReserve): Address[] 
   if (challenge !== vault.challenge) return [];
   const signers = new Set<Address>();
   for (const entry of vault.signatures) {
-    const recovered = recoverPersonalSigner(challenge, entry.signature);
+    const recovered = primitives.recoverPersonalSigner(challenge, entry.signature);
     if (recovered !== null && recovered === entry.signer && vault.owners.includes(recovered))
       signers.add(recovered);
   }

@@ -2,22 +2,29 @@
 // of every amount, the leaf hash, each level's sums and hash, then the embedded attestation and that the
 // path ends at its root. Each failure names what failed (and at which level). Runs in Node and browsers.
 
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { encodeCanonicalJson } from '../canonical-json.ts';
 import type { Address } from '../custody/address.ts';
 import { ENTITY_ID_PATTERN } from '../ledger/patterns.ts';
 import type { SignedAttestation } from './attestation.ts';
 import { type InclusionProofJson, PROOF_FORMAT, type ProofRecordJson } from './proof-json.ts';
 import {
-  encodeRecord,
+  AMOUNT_BYTES,
   fromHex,
+  HASH_BYTES,
+  HASH_TAG,
   LEAF_AMOUNT_MAX_MINOR,
   leafPreimage,
-  nodePreimage,
+  recordBytes,
   subtreeSumMaxMinor,
   TREE_HEIGHT,
+  writeAmount,
 } from './tree-format.ts';
-import { type AttestationFailureCode, verifyAttestation } from './verify-attestation.ts';
+import {
+  type AttestationFailureCode,
+  type VerifyAttestationResult,
+  verifyAttestation,
+} from './verify-attestation.ts';
 import {
   FieldError,
   type FieldReader,
@@ -30,6 +37,7 @@ import {
   readString,
   readTreeAssets,
 } from './verify-fields.ts';
+import { PORTABLE_PRIMITIVES, type VerifyPrimitives } from './verify-primitives.ts';
 
 /** Why a proof does not verify, in the order the checks run (then the attestation's own codes). */
 export type ProofFailureCode =
@@ -69,6 +77,14 @@ export type VerifyInclusionProofResult =
 export interface VerifyInclusionProofOptions {
   /** The venue's published platform address; when given, the attestation must be signed by it. */
   readonly expectedSigner?: Address;
+  /** SHA-256 and signer recovery; the portable (pure JavaScript) ones by default. */
+  readonly primitives?: VerifyPrimitives;
+  /**
+   * An attestation this caller already verified (verifyAttestation): the proof's embedded attestation must then
+   * be that one — same signed body hash and signature, and its body must hash to it — instead of having its
+   * signatures recovered again. What a verifier checking many proofs of one audit passes.
+   */
+  readonly verifiedAttestation?: SignedAttestation;
 }
 
 /** Verifies a parsed JSON value as an inclusion proof. */
@@ -94,57 +110,74 @@ export function verifyInclusionProof(
   if (balances.some((balance) => balance < 0n || balance > LEAF_AMOUNT_MAX_MINOR)) {
     return fail('proof_leaf_balance_out_of_range', 'a leaf balance is negative or above 2^96 - 1', 0);
   }
+  // Every sum parsed once: siblingSums[l] and parentSums[l] belong to path[l].
+  const siblingSums: bigint[][] = [];
+  const parentSums: bigint[][] = [];
   for (let level = 0; level < TREE_HEIGHT; level += 1) {
     const step = proof.path[level]!;
-    if (!sumsInRange(step.sibling, level)) {
+    const sibling = step.sibling.sums.map(BigInt);
+    const parent = step.parent.sums.map(BigInt);
+    if (!sumsInRange(sibling, level)) {
       return fail('proof_sum_out_of_range', `the sibling at level ${level} has a sum out of range`, level);
     }
-    if (!sumsInRange(step.parent, level + 1)) {
+    if (!sumsInRange(parent, level + 1)) {
       return fail(
         'proof_sum_out_of_range',
         `the node at level ${level + 1} has a sum out of range`,
         level + 1,
       );
     }
+    siblingSums.push(sibling);
+    parentSums.push(parent);
   }
-  const leafHash = sha256(
+  const primitives = options.primitives ?? PORTABLE_PRIMITIVES;
+  let ownHash = primitives.sha256(
     leafPreimage(fromHex(proof.auditId, 16)!, fromHex(proof.leaf.salt, 32)!, proof.leaf.customerId, balances),
   );
-  if (bytesToHex(leafHash) !== proof.leaf.hash) {
+  if (bytesToHex(ownHash) !== proof.leaf.hash) {
     return fail(
       'proof_leaf_hash_mismatch',
       'the leaf (audit id, salt, customer id or a balance) does not hash to the leaf hash',
       0,
     );
   }
-  let own = encodeRecord(leafHash, balances);
+  let ownSums: readonly bigint[] = balances;
+  const size = recordBytes(assetCount);
+  const preimage = new Uint8Array(1 + 2 * size);
+  preimage[0] = HASH_TAG.node;
   for (let level = 0; level < TREE_HEIGHT; level += 1) {
     const step = proof.path[level]!;
-    const sibling = encodeRecord(fromHex(step.sibling.hash, 32)!, step.sibling.sums.map(BigInt));
-    const ownSums = readSums(own, assetCount);
-    const expectedSums = step.sibling.sums.map((sum, asset) => (BigInt(sum) + ownSums[asset]!).toString());
-    if (expectedSums.some((sum, asset) => sum !== step.parent.sums[asset])) {
+    const sibling = siblingSums[level]!;
+    const parent = parentSums[level]!;
+    if (parent.some((sum, asset) => sum !== ownSums[asset]! + sibling[asset]!)) {
       return fail(
         'proof_node_sums_mismatch',
         `at level ${level + 1} the node's sums are not its children's sums (a sibling sum at level ${level} or a balance was changed)`,
         level + 1,
       );
     }
+    // Bit `level` of the position: 1 means the path is the right child here.
     const isRight = Math.floor(proof.position / 2 ** level) % 2 === 1;
-    const parentHash = bytesToHex(sha256(isRight ? nodePreimage(sibling, own) : nodePreimage(own, sibling)));
-    if (parentHash !== step.parent.hash) {
+    writeRecord(preimage, isRight ? 1 + size : 1, ownHash, ownSums);
+    writeRecord(preimage, isRight ? 1 : 1 + size, fromHex(step.sibling.hash, 32)!, sibling);
+    const parentHash = primitives.sha256(preimage);
+    if (bytesToHex(parentHash) !== step.parent.hash) {
       return fail(
         'proof_node_hash_mismatch',
         `at level ${level + 1} the node hash does not follow from its children (the sibling hash at level ${level} or the position was changed)`,
         level + 1,
       );
     }
-    own = encodeRecord(fromHex(parentHash, 32)!, step.parent.sums.map(BigInt));
+    ownHash = parentHash;
+    ownSums = parent;
   }
-  const attestation = verifyAttestation(
-    proof.attestation,
-    options.expectedSigner === undefined ? {} : { expectedSigner: options.expectedSigner },
-  );
+  const attestation =
+    options.verifiedAttestation === undefined
+      ? verifyAttestation(proof.attestation, {
+          primitives,
+          ...(options.expectedSigner === undefined ? {} : { expectedSigner: options.expectedSigner }),
+        })
+      : sameAttestation(proof.attestation, options.verifiedAttestation, primitives);
   if (!attestation.ok) return { ok: false, error: attestation.error };
   const mismatch = attestationMismatch(proof, attestation.attestation);
   if (mismatch !== null) return fail('proof_attestation_mismatch', mismatch);
@@ -185,20 +218,40 @@ function attestationMismatch(proof: InclusionProofJson, attestation: SignedAttes
   return same ? null : 'the proof and the attestation list different assets';
 }
 
-function sumsInRange(record: ProofRecordJson, level: number): boolean {
-  const max = subtreeSumMaxMinor(level);
-  return record.sums.every((sum) => {
-    const value = BigInt(sum);
-    return value >= 0n && value <= max;
-  });
+/** The embedded attestation is the already verified one: same signed hash and signature, body unchanged. */
+function sameAttestation(
+  embedded: unknown,
+  verified: SignedAttestation,
+  primitives: VerifyPrimitives,
+): VerifyAttestationResult {
+  const candidate = embedded as Partial<SignedAttestation> | null;
+  const same =
+    candidate !== null &&
+    typeof candidate === 'object' &&
+    candidate.bodySha256 === verified.bodySha256 &&
+    candidate.signature === verified.signature &&
+    bytesToHex(primitives.sha256(utf8ToBytes(encodeCanonicalJson(candidate.body)))) === verified.bodySha256;
+  return same
+    ? { ok: true, attestation: verified }
+    : {
+        ok: false,
+        error: {
+          code: 'attestation_body_hash_mismatch',
+          message: 'the attestation in the proof is not the verified attestation of this audit',
+        },
+      };
 }
 
-function readSums(record: Uint8Array, assetCount: number): bigint[] {
-  const sums: bigint[] = [];
-  for (let asset = 0; asset < assetCount; asset += 1) {
-    sums.push(BigInt(`0x${bytesToHex(record.subarray(32 + 16 * asset, 48 + 16 * asset))}`));
-  }
-  return sums;
+function sumsInRange(sums: readonly bigint[], level: number): boolean {
+  const max = subtreeSumMaxMinor(level);
+  return sums.every((sum) => sum >= 0n && sum <= max);
+}
+
+/** Writes a record (hash ‖ one 16-byte sum per asset) into a node preimage at `offset`. */
+function writeRecord(target: Uint8Array, offset: number, hash: Uint8Array, sums: readonly bigint[]): void {
+  target.set(hash, offset);
+  for (const [asset, sum] of sums.entries())
+    writeAmount(target, offset + HASH_BYTES + AMOUNT_BYTES * asset, sum);
 }
 
 function readProof(value: unknown, read: FieldReader): InclusionProofJson {

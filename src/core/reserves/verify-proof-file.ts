@@ -19,6 +19,7 @@ import {
   type VerifiedInclusionProof,
   verifyInclusionProof,
 } from './verify-inclusion-proof.ts';
+import type { VerifyPrimitives } from './verify-primitives.ts';
 
 /** What a verified file was and what it showed. */
 export type VerifiedProofFile =
@@ -41,6 +42,8 @@ export type VerifyProofFileResult =
 export interface VerifyProofFileOptions {
   /** The venue's published platform address, checked against Ringfence attestations. */
   readonly expectedSigner?: Address;
+  /** SHA-256 and signer recovery for Ringfence files; the portable ones by default. */
+  readonly primitives?: VerifyPrimitives;
 }
 
 /** Verifies a parsed JSON file of any supported format. */
