@@ -8,6 +8,7 @@ import { createCustodyVault } from '../src/chain/custody-vault.ts';
 import { deployTestToken, encodeTokenTransfer, mintTestToken, transferToken } from '../src/chain/erc20.ts';
 import { startLocalChain } from '../src/chain/local-chain.ts';
 import { deploySafeInfrastructure, signAndExecuteSafeTransaction } from '../src/chain/safe.ts';
+import { round } from './support.ts';
 
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 300);
 const WITHDRAWALS = Number(process.env.BENCH_WITHDRAWALS ?? 100);
@@ -15,10 +16,6 @@ const WITHDRAWALS = Number(process.env.BENCH_WITHDRAWALS ?? 100);
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 async function main(): Promise<void> {

@@ -51,6 +51,7 @@ import {
 } from '../test/support/custody-core.ts';
 import { DEPOSIT_ASSET, depositBookCommands } from '../test/support/deposit-book.ts';
 import { keySigner, standardPolicy } from '../test/support/withdrawals.ts';
+import { round } from './support.ts';
 
 const SIGNATURE_REQUESTS = Number(process.env.BENCH_SIGNATURE_REQUESTS ?? 2_000);
 const WITHDRAWALS = Number(process.env.BENCH_WITHDRAWALS ?? 100);
@@ -63,10 +64,6 @@ const TOKEN_UNIT_MINOR = 1_000_000n;
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 // ---- (1) signature verification ----------------------------------------------------------------------

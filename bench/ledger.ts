@@ -14,6 +14,7 @@ import { PostgresStore } from '../src/store/postgres-store.ts';
 import { SqliteStore } from '../src/store/sqlite-store.ts';
 import { startPostgresCluster } from '../test/support/postgres-cluster.ts';
 import { runRawStoreBaseline } from './raw-store.ts';
+import { xorshift32 } from './support.ts';
 
 const TRANSFERS = Number(process.env.BENCH_TRANSFERS ?? 200_000);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
@@ -27,17 +28,6 @@ interface EngineRun {
   transfersPerSecond: number;
   batchMs: number[];
   meanBatchCommands: number;
-}
-
-function xorshift32(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state;
-  };
 }
 
 function transferId(n: number): string {

@@ -15,18 +15,10 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { type Address, addressFromPublicKey } from '../src/core/custody/address.ts';
-import {
-  assembleAttestation,
-  signAttestation,
-  type VaultReading,
-} from '../src/core/reserves/assemble-attestation.ts';
-import { controlChallenge, type SignedAttestation } from '../src/core/reserves/attestation.ts';
+import type { SignedAttestation } from '../src/core/reserves/attestation.ts';
 import { createInclusionProof } from '../src/core/reserves/inclusion-proof.ts';
 import type { LiabilityLeaf, LiabilityTree } from '../src/core/reserves/liability-tree.ts';
 import { NODE_PRIMITIVES } from '../src/core/reserves/node-primitives.ts';
-import { signPersonalMessage } from '../src/core/reserves/personal-signature.ts';
 import { HASH_BYTES, recordBytes, recordSums, TREE_HEIGHT, toHex } from '../src/core/reserves/tree-format.ts';
 import { verifyAttestation } from '../src/core/reserves/verify-attestation.ts';
 import { verifyInclusionProof } from '../src/core/reserves/verify-inclusion-proof.ts';
@@ -35,6 +27,8 @@ import {
   closeTreeBuildWorkers,
   startTreeBuildWorkers,
 } from '../src/service/reserves/parallel-tree-build.ts';
+import { attestFixtureTree, PLATFORM_KEY } from '../test/support/reserves-fixture.ts';
+import { median, progress, randomSource, round } from './support.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -86,38 +80,6 @@ const NEAR_2_64_SHARE = 0.001;
 const BYTES_PER_CUSTOMER = 450 + 32 + 138 + 2 * recordBytes(ASSETS.length) + 8 + 16;
 /** Memory left to the rest of the process and the machine when deciding whether the large build fits. */
 const MEMORY_RESERVE_BYTES = 2 * 2 ** 30;
-
-function xorshift32(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state;
-  };
-}
-
-/** A seeded source of uniform numbers in [0, 1) and integers in [0, n). */
-function randomSource(seed: number): { unit: () => number; below: (n: number) => number } {
-  const next = xorshift32(seed);
-  const unit = () => next() / 2 ** 32;
-  return { unit, below: (n) => Math.floor(unit() * n) };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-function progress(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
 
 /** A full collection (with --expose-gc), so each timed build starts from the same heap. */
 function collectGarbage(): void {
@@ -217,56 +179,9 @@ async function timedBuild(book: Book): Promise<BuildRun> {
 
 // ---- the attestation ---------------------------------------------------------------------------------
 
-/** A bench-only key derived from a label. */
-function benchKey(label: string): { privateKey: Uint8Array; address: Address } {
-  const privateKey = createHash('sha256').update(`proofs bench key ${label}`).digest();
-  return { privateKey, address: addressFromPublicKey(secp256k1.getPublicKey(privateKey, false)) };
-}
-
-const PLATFORM_KEY = benchKey('platform');
-const TRUSTEE_KEY = benchKey('trustee');
-const RECOVERY_KEY = benchKey('recovery');
-
-/**
- * The attestation a venue publishes: one 2-of-3 vault (platform, trustee, recovery) holding exactly the
- * liabilities, its challenge signed by two owners, the body signed by the platform key.
- */
+/** The attestation a venue publishes for this tree (the test fixture's: one 2-of-3 vault holding the totals). */
 async function attest(tree: LiabilityTree, totalsMinor: readonly bigint[]): Promise<SignedAttestation> {
-  const auditId = toHex(tree.auditId);
-  const vaultAddress: Address = `0x${'ab'.repeat(20)}`;
-  const challenge = controlChallenge({
-    auditId,
-    vaultId: 'vault-1',
-    chainId: 1,
-    address: vaultAddress,
-    blockNumber: '21000000',
-  });
-  const vault: VaultReading = {
-    vaultId: 'vault-1',
-    chainId: 1,
-    address: vaultAddress,
-    blockNumber: '21000000',
-    blockHash: 'cd'.repeat(32),
-    balances: totalsMinor.map(String),
-    owners: [PLATFORM_KEY.address, TRUSTEE_KEY.address, RECOVERY_KEY.address],
-    threshold: 2,
-    challenge,
-    signatures: [PLATFORM_KEY, TRUSTEE_KEY].map((key) => ({
-      signer: key.address,
-      signature: signPersonalMessage(challenge, key.privateKey),
-    })),
-  };
-  const body = assembleAttestation({
-    tree,
-    deficitsMinor: ASSETS.map(() => 0n),
-    vaults: [vault],
-    asOf: '2026-11-30T12:00:00.000Z',
-    journal: { seq: 1, headHash: 'ef'.repeat(32) },
-    platformSigner: PLATFORM_KEY.address,
-  });
-  const attestation = await signAttestation(body, async (message) =>
-    signPersonalMessage(message, PLATFORM_KEY.privateKey),
-  );
+  const attestation = await attestFixtureTree(tree, totalsMinor);
   assert.ok(
     verifyAttestation(attestation, { expectedSigner: PLATFORM_KEY.address }).ok,
     'attestation verifies',

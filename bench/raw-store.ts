@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { AccountBalance, CommittedBatch, StoredEntry } from '../src/core/ledger/types.ts';
 import type { LedgerStore } from '../src/store/store.ts';
+import { xorshift32 } from './support.ts';
 
 export interface RawStoreBaselineOptions {
   /** Transfers to commit in total (each one leg: one debit and one credit). */
@@ -179,17 +180,4 @@ function randomHex128(random: () => number): string {
   let hex = '';
   for (let i = 0; i < 4; i++) hex += random().toString(16).padStart(8, '0');
   return hex;
-}
-
-/** Marsaglia's xorshift32: deterministic, fast, good enough to spread ids and accounts. */
-function xorshift32(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state;
-  };
 }

@@ -29,6 +29,7 @@ import type { PinnedShortfall } from '../src/service/resolution/resolution-event
 import { assemblePack } from '../src/service/resolution/resolution-pack.ts';
 import { computeResolution } from '../src/service/resolution/resolution-service.ts';
 import type { RecoveryRecord } from '../src/service/resolution/resolution-state.ts';
+import { randomSource, round } from './support.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -63,27 +64,6 @@ const DEFICIT_SHARE = 0.02;
 /** Every estate is short: unresolved breaks take this share of its custody (each estate is prorated). */
 const SHORTFALL_PERCENT = 7n;
 const NOW_MS = Date.UTC(2026, 11, 1, 12);
-
-function xorshift32(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state;
-  };
-}
-
-function randomSource(seed: number): { unit: () => number; below: (n: number) => number } {
-  const next = xorshift32(seed);
-  const unit = () => next() / 2 ** 32;
-  return { unit, below: (n) => Math.floor(unit() * n) };
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
 
 function address(n: number): `0x${string}` {
   return `0x${n.toString(16).padStart(40, '0')}`;

@@ -30,6 +30,7 @@ import {
   type SegmentSettings,
   segmentKey,
 } from '../src/core/segregation/statement.ts';
+import { median, randomSource, round } from './support.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -83,34 +84,6 @@ const STATEMENT_INPUT =
   'generated account snapshots built in memory, shaped like Account (src/core/ledger/types.ts) and held in a Map ' +
   'as the engine holds its accounts; the service reads the engine accounts in place through ' +
   'engine.iterateAccounts() in the same shape';
-
-function xorshift32(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state;
-  };
-}
-
-/** A seeded source of uniform numbers in [0, 1) and integers in [0, n). */
-function randomSource(seed: number): { unit: () => number; below: (n: number) => number } {
-  const next = xorshift32(seed);
-  const unit = () => next() / 2 ** 32;
-  return { unit, below: (n) => Math.floor(unit() * n) };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
 
 function positive(value: bigint): bigint {
   return value > 0n ? value : 0n;

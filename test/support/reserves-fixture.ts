@@ -75,10 +75,21 @@ export async function signedFixture(
   const reserves =
     options.reservesMinor ??
     assets.map((_, index) => customers.reduce((sum, customer) => sum + customer.balancesMinor[index]!, 0n));
-  const auditHex = Buffer.from(auditId).toString('hex');
+  const attestation = await attestFixtureTree(tree, reserves);
+  return { tree, attestation, proofAt: (position) => createInclusionProof(tree, position, attestation) };
+}
+
+/**
+ * Attests a built tree as a venue would: one 2-of-3 vault (platform, trustee, recovery) holding `reservesMinor`,
+ * whose platform and trustee owners sign its challenge, and the attestation signed by the platform key.
+ */
+export async function attestFixtureTree(
+  tree: LiabilityTree,
+  reservesMinor: readonly bigint[],
+): Promise<SignedAttestation> {
   const vaultAddress: Address = `0x${'ab'.repeat(20)}`;
   const challenge = controlChallenge({
-    auditId: auditHex,
+    auditId: Buffer.from(tree.auditId).toString('hex'),
     vaultId: 'vault-1',
     chainId: 31337,
     address: vaultAddress,
@@ -90,7 +101,7 @@ export async function signedFixture(
     address: vaultAddress,
     blockNumber: '42',
     blockHash: 'cd'.repeat(32),
-    balances: reserves.map(String),
+    balances: reservesMinor.map(String),
     owners: [PLATFORM_KEY.address, TRUSTEE_KEY.address, RECOVERY_KEY.address],
     threshold: 2,
     challenge,
@@ -101,16 +112,13 @@ export async function signedFixture(
   };
   const body = assembleAttestation({
     tree,
-    deficitsMinor: assets.map(() => 0n),
+    deficitsMinor: tree.assets.map(() => 0n),
     vaults: [vault],
     asOf: '2026-11-30T12:00:00.000Z',
     journal: { seq: 7, headHash: 'ef'.repeat(32) },
     platformSigner: PLATFORM_KEY.address,
   });
-  const attestation = await signAttestation(body, async (message) =>
-    signPersonalMessage(message, PLATFORM_KEY.privateKey),
-  );
-  return { tree, attestation, proofAt: (position) => createInclusionProof(tree, position, attestation) };
+  return signAttestation(body, async (message) => signPersonalMessage(message, PLATFORM_KEY.privateKey));
 }
 
 /** A personal-message signer over a test key. */
